@@ -1,0 +1,78 @@
+"""From bytes to candidates: one prefilter pass, then each hit confirmed by its rule.
+
+The unit a rule is confirmed on is a *window*: the line that holds the hit, or, for a line
+longer than `LONG_LINE`, a slice of it around the hit, or, for a multiline rule, the lines
+from the hit's line on. Confirming on windows keeps the cost of a hit independent of the size of
+the file it sits in, whatever the engine that found it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from leakguard.detectors.prefilter import Hit, Prefilter, build_prefilter
+from leakguard.detectors.recognizers import Recognizer, Rejection, Window, make_recognizer
+from leakguard.detectors.text import FragmentText
+from leakguard.models import Candidate, Fragment
+from leakguard.ruleset import Rule
+
+LONG_LINE = 4096
+LONG_LINE_REACH = 1024  # bytes either side of a hit on a long line
+MULTILINE_REACH = 64 * 1024
+
+
+@dataclass(slots=True)
+class Detection:
+    candidates: list[Candidate] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+
+
+class Detector:
+    """Every active rule, compiled once, applied to fragment after fragment."""
+
+    def __init__(self, rules: Sequence[Rule], engine: str = "auto") -> None:
+        self.rules = tuple(rules)
+        self.recognizers: tuple[Recognizer, ...] = tuple(make_recognizer(r) for r in self.rules)
+        self.prefilter: Prefilter = build_prefilter(self.rules, engine)
+
+    def detect(self, fragment: Fragment, *, explain: bool = False) -> Detection:
+        result = Detection()
+        hits = self.prefilter.scan(fragment.data)
+        if not hits:
+            return result
+        text = FragmentText(fragment)
+        reject: Callable[[Rejection], None] | None = result.rejections.append if explain else None
+        seen: set[tuple[str, int, int, str]] = set()
+        for rule_index, start, end in self._windows(text, hits):
+            window = text.window(start, end)
+            for candidate in self.recognizers[rule_index].confirm(window, reject):
+                key = (candidate.rule_id, candidate.line, candidate.column, candidate.value)
+                if key not in seen:
+                    seen.add(key)
+                    result.candidates.append(candidate)
+        return result
+
+    def _windows(self, text: FragmentText, hits: list[Hit]) -> list[tuple[int, int, int]]:
+        """Windows to confirm, per rule, overlapping ones merged, in file order."""
+        per_rule: dict[int, list[tuple[int, int]]] = {}
+        for rule_index, offset in sorted(set(hits), key=lambda hit: hit[1]):
+            bounds = self._window_bounds(text, rule_index, offset)
+            spans = per_rule.setdefault(rule_index, [])
+            if spans and bounds[0] <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], bounds[1]))
+            else:
+                spans.append(bounds)
+        windows = [(rule, start, end) for rule, spans in per_rule.items() for start, end in spans]
+        windows.sort(key=lambda window: (window[1], window[0]))
+        return windows
+
+    def _window_bounds(self, text: FragmentText, rule_index: int, offset: int) -> tuple[int, int]:
+        line_start, line_end = text.line_bounds(offset)
+        if self.rules[rule_index].multiline:
+            return line_start, min(len(text.data), line_start + MULTILINE_REACH)
+        if line_end - line_start <= LONG_LINE:
+            return line_start, line_end
+        start = max(line_start, offset - LONG_LINE_REACH)
+        end = min(line_end, offset + LONG_LINE_REACH)
+        return start, end

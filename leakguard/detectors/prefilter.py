@@ -1,0 +1,237 @@
+"""The first pass over every byte: which rules may match, and where.
+
+A prefilter must never miss: every place where a rule's regex matches on a line must be reported
+as a hit of that rule on that line. It may report more (the confirm step drops those). Two
+engines keep that promise:
+
+- `HyperscanPrefilter`: one Hyperscan database with every rule's keywords (as caseless literals)
+  and, for rules without keywords, the rule regex in prefilter mode. One pass, native speed.
+- `PythonPrefilter`: the same triggers with Python's `re` (keywords, one alternation) and RE2
+  (regex triggers), for platforms without a Hyperscan wheel. Slower, same hits by line.
+
+A hit is `(rule_index, offset)`: an offset in the bytes on the line where the rule may match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import re2
+
+from leakguard.ruleset import Rule
+
+Hit = tuple[int, int]
+
+NAMED_GROUP = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
+
+
+class Prefilter(Protocol):
+    name: str
+
+    def scan(self, data: bytes) -> list[Hit]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    rule_index: int
+    pattern: str
+    literal: bool  # a keyword, matched caseless; otherwise the rule regex itself
+
+
+def triggers_for(rules: Sequence[Rule]) -> list[Trigger]:
+    triggers: list[Trigger] = []
+    for index, rule in enumerate(rules):
+        if rule.keywords:
+            triggers.extend(Trigger(index, keyword, literal=True) for keyword in rule.keywords)
+        else:
+            triggers.append(Trigger(index, rule.regex, literal=False))
+    return triggers
+
+
+def build_prefilter(rules: Sequence[Rule], engine: str = "auto") -> Prefilter:
+    """`engine` is `auto` (Hyperscan when installed), `hyperscan` or `python`."""
+    if engine not in ("auto", "hyperscan", "python"):
+        raise ValueError(f"unknown prefilter engine {engine!r}")
+    if engine != "python":
+        try:
+            import hyperscan  # noqa: F401
+        except ImportError:
+            if engine == "hyperscan":
+                raise
+        else:
+            return HyperscanPrefilter(rules)
+    return PythonPrefilter(rules)
+
+
+class PythonPrefilter:
+    name = "python"
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        triggers = triggers_for(rules)
+        self._keyword_rules: dict[bytes, list[int]] = {}
+        for trigger in triggers:
+            if trigger.literal:
+                key = trigger.pattern.encode()
+                self._keyword_rules.setdefault(key, []).append(trigger.rule_index)
+        self._regexes = [
+            (trigger.rule_index, _latin1_re2(trigger.pattern))
+            for trigger in triggers
+            if not trigger.literal
+        ]
+
+    def scan(self, data: bytes) -> list[Hit]:
+        hits: list[Hit] = []
+        if self._keyword_rules:
+            lowered = data.lower()
+            for keyword, rule_indexes in self._keyword_rules.items():
+                position = lowered.find(keyword)
+                while position != -1:
+                    hits.extend((rule_index, position) for rule_index in rule_indexes)
+                    position = lowered.find(keyword, position + 1)
+        for rule_index, regex in self._regexes:
+            hits.extend((rule_index, offset) for offset in _line_starts_of_matches(regex, data))
+        return hits
+
+
+def _line_starts_of_matches(regex: Any, data: bytes) -> list[int]:
+    """Offsets of matches, at most one search per line, without missing any line.
+
+    After a match that starts on line L the search resumes at the start of line L+1: a match
+    found by a whole-text search may run across a newline and hide a match inside the next
+    line, so the next line is searched on its own.
+    """
+    offsets: list[int] = []
+    position = 0
+    size = len(data)
+    while position < size:
+        match = regex.search(data, position)
+        if match is None:
+            break
+        start = match.start()
+        offsets.append(start)
+        newline = data.find(b"\n", start)
+        if newline == -1:
+            break
+        position = newline + 1
+    return offsets
+
+
+def _latin1_re2(pattern: str) -> Any:
+    options = re2.Options()
+    options.encoding = re2.Options.Encoding.LATIN1
+    options.max_mem = 64 << 20
+    return re2.compile(pattern.encode("utf-8"), options)
+
+
+class HyperscanPrefilter:
+    name = "hyperscan"
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        import hyperscan
+
+        self._hs = hyperscan
+        triggers = triggers_for(rules)
+        self._trigger_rule = [t.rule_index for t in triggers]
+        expressions = [
+            re.escape(t.pattern).encode() if t.literal else hyperscan_pattern(t.pattern)
+            for t in triggers
+        ]
+        flags = [
+            hyperscan.HS_FLAG_CASELESS
+            if t.literal
+            else hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE
+            for t in triggers
+        ]
+        compiled, rejected = _compile_cached(hyperscan, expressions, flags)
+        self._database = compiled
+        # Regexes Hyperscan cannot take even in prefilter mode are searched with RE2.
+        self._rejected = [
+            (triggers[i].rule_index, _latin1_re2(triggers[i].pattern)) for i in rejected
+        ]
+
+    def scan(self, data: bytes) -> list[Hit]:
+        hits: list[Hit] = []
+        if data:
+            trigger_rule = self._trigger_rule
+            append = hits.append
+
+            def on_match(trigger: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+                append((trigger_rule[trigger], end - 1 if end else 0))
+
+            self._database.scan(data, match_event_handler=on_match)
+        for rule_index, regex in self._rejected:
+            hits.extend((rule_index, offset) for offset in _line_starts_of_matches(regex, data))
+        return hits
+
+
+def hyperscan_pattern(pattern: str) -> bytes:
+    """An RE2 rule regex in the form Hyperscan compiles: capture names dropped."""
+    return NAMED_GROUP.sub("(", pattern).encode("utf-8")
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "leakguard"
+
+
+def _compile_cached(
+    hyperscan: Any, expressions: list[bytes], flags: list[int]
+) -> tuple[Any, list[int]]:
+    """Compile the database, or load it from the on-disk cache keyed by its exact input."""
+    key = hashlib.sha256()
+    key.update(str(getattr(hyperscan, "__version__", "")).encode())
+    for expression, flag in zip(expressions, flags, strict=True):
+        key.update(expression + b"\x00" + str(flag).encode() + b"\x01")
+    digest = key.hexdigest()[:32]
+    cache_file = _cache_dir() / f"hs-{digest}.db"
+    rejected_file = _cache_dir() / f"hs-{digest}.rejected"
+    try:
+        database = hyperscan.loadb(cache_file.read_bytes())
+        rejected_text = rejected_file.read_text()
+        rejected = [int(i) for i in rejected_text.split()] if rejected_text.strip() else []
+        return database, rejected
+    except (OSError, ValueError, hyperscan.error):
+        pass
+    rejected = _find_rejected(hyperscan, expressions, flags)
+    keep = [i for i in range(len(expressions)) if i not in set(rejected)]
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    if keep:
+        database.compile(
+            expressions=[expressions[i] for i in keep],
+            ids=keep,
+            flags=[flags[i] for i in keep],
+        )
+    else:  # Hyperscan refuses an empty database; match nothing.
+        database.compile(expressions=[b"(?!x)x"], ids=[0], flags=[hyperscan.HS_FLAG_PREFILTER])
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache_file.with_suffix(f".tmp{os.getpid()}")
+        temporary.write_bytes(hyperscan.dumpb(database))
+        os.replace(temporary, cache_file)
+        rejected_file.write_text(" ".join(map(str, rejected)))
+    except OSError:
+        pass  # a read-only home only costs the compile time next run
+    return database, rejected
+
+
+def _find_rejected(hyperscan: Any, expressions: list[bytes], flags: list[int]) -> list[int]:
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        database.compile(expressions=expressions, ids=list(range(len(expressions))), flags=flags)
+        return []
+    except hyperscan.error:
+        pass
+    rejected = []
+    for index, (expression, flag) in enumerate(zip(expressions, flags, strict=True)):
+        single = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        try:
+            single.compile(expressions=[expression], ids=[index], flags=[flag])
+        except hyperscan.error:
+            rejected.append(index)
+    return rejected

@@ -1,0 +1,160 @@
+"""Recognizers confirm a rule on a window: the rule regex, then the value's checks.
+
+`PatternRecognizer` is the declarative case (regex, validators, entropy, placeholder check) that
+nearly every credential rule uses. A rule names another class with `recognizer:` when its
+decision needs more than the value: the Dutch personal-data detectors judge a number by the key,
+column or words around it. Such classes register themselves with `@recognizer("name")`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from leakguard.detectors.checks import is_placeholder, shannon_entropy
+from leakguard.detectors.text import Window
+from leakguard.models import Candidate
+from leakguard.ruleset import SECRET_GROUP, Rule
+from leakguard.validators import VALIDATORS
+
+LINE_TEXT_LIMIT = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A match that a check turned down: what `--explain` shows. Holds no value."""
+
+    rule_id: str
+    line: int
+    column: int
+    reason: str
+    value_length: int
+
+
+Reject = Callable[[Rejection], None] | None
+
+
+class Recognizer(Protocol):
+    rule: Rule
+
+    def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]: ...
+
+
+RECOGNIZERS: dict[str, Callable[[Rule], Recognizer]] = {}
+
+
+def recognizer(name: str) -> Callable[[type], type]:
+    def register(cls: type) -> type:
+        if name in RECOGNIZERS:
+            raise ValueError(f"recognizer {name!r} registered twice")
+        RECOGNIZERS[name] = cls
+        return cls
+
+    return register
+
+
+def make_recognizer(rule: Rule) -> Recognizer:
+    if rule.recognizer is None:
+        return PatternRecognizer(rule)
+    _load_recognizers()
+    try:
+        return RECOGNIZERS[rule.recognizer](rule)
+    except KeyError:
+        from leakguard.errors import RuleError
+
+        raise RuleError(
+            f"rule {rule.id!r}: unknown recognizer {rule.recognizer!r} "
+            f"(known: {', '.join(sorted(RECOGNIZERS))})"
+        ) from None
+
+
+def _load_recognizers() -> None:
+    """Import the modules that register recognizers; only rules that name one pay for it."""
+    import importlib
+
+    for module in RECOGNIZER_MODULES:
+        importlib.import_module(module)
+
+
+RECOGNIZER_MODULES: tuple[str, ...] = ()
+
+
+class PatternRecognizer:
+    """Regex + validators + entropy + placeholder check, as the rule file declares them."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self._regex = rule.compiled
+        self._group = self._regex.groupindex.get(SECRET_GROUP, 0)
+        self._validators = [VALIDATORS[name] for name in rule.validators]
+
+    def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]:
+        for match in self._regex.finditer(window.text):
+            span = match.span(self._group)
+            if span[0] < 0 or span[0] == span[1]:
+                continue
+            value = window.text[span[0] : span[1]]
+            reason = self.refusal(value)
+            if reason is not None:
+                if reject is not None:
+                    line, column = window.position(span[0])
+                    reject(Rejection(self.rule.id, line, column, reason, len(value)))
+                continue
+            yield candidate_at(self.rule, window, span, value, self.reasons())
+
+    def refusal(self, value: str) -> str | None:
+        """Why the value is not a finding, or None when it is."""
+        rule = self.rule
+        for pattern in rule.compiled_allow:
+            if pattern.search(value):
+                return "rule allowlist"
+        if rule.placeholder_check and is_placeholder(value):
+            return "placeholder"
+        if rule.entropy is not None and shannon_entropy(value) < rule.entropy:
+            return f"entropy below {rule.entropy:g}"
+        for name, check in zip(rule.validators, self._validators, strict=True):
+            if not check(value):
+                return f"failed {name} check"
+        return None
+
+    def reasons(self) -> tuple[str, ...]:
+        reasons = ["pattern"]
+        if self.rule.validators:
+            reasons.extend(self.rule.validators)
+        if self.rule.entropy is not None:
+            reasons.append("entropy")
+        return tuple(reasons)
+
+
+def candidate_at(
+    rule: Rule,
+    window: Window,
+    span: tuple[int, int],
+    value: str,
+    reasons: tuple[str, ...],
+    **extra: Any,
+) -> Candidate:
+    """A candidate for `value` at `span` of the window, located in the real file."""
+    line, column = window.position(span[0])
+    end_line, end_column = window.position(span[1])
+    return Candidate(
+        rule_id=rule.id,
+        value=value,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        reasons=reasons,
+        entity=extra.pop("entity", rule.entity),
+        line_text=_clip(window.line_text(line)),
+        previous_line_text=_clip(window.line_text(line - 1)) if line > 1 else "",
+        **extra,
+    )
+
+
+def _clip(line: str) -> str:
+    if len(line) <= LINE_TEXT_LIMIT:
+        return line
+    half = LINE_TEXT_LIMIT // 2
+    return line[:half] + line[-half:]
