@@ -188,16 +188,10 @@ def _compile_cached(
     key.update(str(getattr(hyperscan, "__version__", "")).encode())
     for expression, flag in zip(expressions, flags, strict=True):
         key.update(expression + b"\x00" + str(flag).encode() + b"\x01")
-    digest = key.hexdigest()[:32]
-    cache_file = _cache_dir() / f"hs-{digest}.db"
-    rejected_file = _cache_dir() / f"hs-{digest}.rejected"
-    try:
-        database = hyperscan.loadb(cache_file.read_bytes())
-        rejected_text = rejected_file.read_text()
-        rejected = [int(i) for i in rejected_text.split()] if rejected_text.strip() else []
-        return database, rejected
-    except (OSError, ValueError, hyperscan.error):
-        pass
+    cache_file = _cache_dir() / f"hs-{key.hexdigest()[:32]}.db"
+    cached = _read_cache(hyperscan, cache_file)
+    if cached is not None:
+        return cached
     rejected = _find_rejected(hyperscan, expressions, flags)
     keep = [i for i in range(len(expressions)) if i not in set(rejected)]
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
@@ -209,15 +203,43 @@ def _compile_cached(
         )
     else:  # Hyperscan refuses an empty database; match nothing.
         database.compile(expressions=[b"(?!x)x"], ids=[0], flags=[hyperscan.HS_FLAG_PREFILTER])
+    _write_cache(hyperscan, cache_file, database, rejected)
+    return database, rejected
+
+
+def _read_cache(hyperscan: Any, cache_file: Path) -> tuple[Any, list[int]] | None:
+    """The cached database, or None when absent or damaged (its checksum does not hold)."""
+    try:
+        blob = cache_file.read_bytes()
+    except OSError:
+        return None
+    checksum, header, payload = blob[:32], blob[32:36], blob[36:]
+    if len(blob) < 36 or hashlib.sha256(blob[32:]).digest() != checksum:
+        return None
+    count = int.from_bytes(header, "little")
+    rejected_bytes, serialized = payload[: 4 * count], payload[4 * count :]
+    rejected = [
+        int.from_bytes(rejected_bytes[i : i + 4], "little") for i in range(0, 4 * count, 4)
+    ]
+    try:
+        database = hyperscan.loadb(serialized, hyperscan.HS_MODE_BLOCK)
+        database.scratch = hyperscan.Scratch(database)
+    except hyperscan.error:
+        return None
+    return database, rejected
+
+
+def _write_cache(hyperscan: Any, cache_file: Path, database: Any, rejected: list[int]) -> None:
+    body = len(rejected).to_bytes(4, "little")
+    body += b"".join(index.to_bytes(4, "little") for index in rejected)
+    body += hyperscan.dumpb(database)
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = cache_file.with_suffix(f".tmp{os.getpid()}")
-        temporary.write_bytes(hyperscan.dumpb(database))
+        temporary.write_bytes(hashlib.sha256(body).digest() + body)
         os.replace(temporary, cache_file)
-        rejected_file.write_text(" ".join(map(str, rejected)))
     except OSError:
-        pass  # a read-only home only costs the compile time next run
-    return database, rejected
+        pass  # a read-only home only costs the compile time on the next run
 
 
 def _find_rejected(hyperscan: Any, expressions: list[bytes], flags: list[int]) -> list[int]:
