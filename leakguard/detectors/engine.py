@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from leakguard.detectors.prefilter import Hit, Prefilter, build_prefilter
 from leakguard.detectors.recognizers import Recognizer, Rejection, Window, make_recognizer
+from leakguard.detectors.settings import DetectionSettings
 from leakguard.detectors.text import FragmentText
 from leakguard.models import Candidate, Fragment
 from leakguard.ruleset import Rule
@@ -31,9 +32,17 @@ class Detection:
 class Detector:
     """Every active rule, compiled once, applied to fragment after fragment."""
 
-    def __init__(self, rules: Sequence[Rule], engine: str = "auto") -> None:
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        engine: str = "auto",
+        settings: DetectionSettings | None = None,
+    ) -> None:
         self.rules = tuple(rules)
-        self.recognizers: tuple[Recognizer, ...] = tuple(make_recognizer(r) for r in self.rules)
+        self.settings = settings or DetectionSettings()
+        self.recognizers: tuple[Recognizer, ...] = tuple(
+            make_recognizer(rule, self.settings) for rule in self.rules
+        )
         self.prefilter: Prefilter = build_prefilter(self.rules, engine)
 
     def detect(self, fragment: Fragment, *, explain: bool = False) -> Detection:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from leakguard.detectors.checks import is_placeholder, shannon_entropy
+from leakguard.detectors.settings import DetectionSettings
 from leakguard.detectors.text import Window
 from leakguard.models import Candidate
 from leakguard.ruleset import SECRET_GROUP, Rule
@@ -41,7 +42,7 @@ class Recognizer(Protocol):
     def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]: ...
 
 
-RECOGNIZERS: dict[str, Callable[[Rule], Recognizer]] = {}
+RECOGNIZERS: dict[str, Callable[[Rule, DetectionSettings], Recognizer]] = {}
 
 
 def recognizer(name: str) -> Callable[[type], type]:
@@ -54,12 +55,12 @@ def recognizer(name: str) -> Callable[[type], type]:
     return register
 
 
-def make_recognizer(rule: Rule) -> Recognizer:
+def make_recognizer(rule: Rule, settings: DetectionSettings) -> Recognizer:
     if rule.recognizer is None:
-        return PatternRecognizer(rule)
+        return PatternRecognizer(rule, settings)
     _load_recognizers()
     try:
-        return RECOGNIZERS[rule.recognizer](rule)
+        factory = RECOGNIZERS[rule.recognizer]
     except KeyError:
         from leakguard.errors import RuleError
 
@@ -67,6 +68,7 @@ def make_recognizer(rule: Rule) -> Recognizer:
             f"rule {rule.id!r}: unknown recognizer {rule.recognizer!r} "
             f"(known: {', '.join(sorted(RECOGNIZERS))})"
         ) from None
+    return factory(rule, settings)
 
 
 def _load_recognizers() -> None:
@@ -83,7 +85,7 @@ RECOGNIZER_MODULES: tuple[str, ...] = ()
 class PatternRecognizer:
     """Regex + validators + entropy + placeholder check, as the rule file declares them."""
 
-    def __init__(self, rule: Rule) -> None:
+    def __init__(self, rule: Rule, settings: DetectionSettings | None = None) -> None:
         self.rule = rule
         self._regex = rule.compiled
         self._group = self._regex.groupindex.get(SECRET_GROUP, 0)
