@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from leakguard.detectors.prefilter import Hit, Prefilter, build_prefilter
-from leakguard.detectors.recognizers import Recognizer, Rejection, Window, make_recognizer
+from leakguard.detectors.recognizers import Recognizer, Rejection, make_recognizer
 from leakguard.detectors.settings import DetectionSettings
 from leakguard.detectors.text import FragmentText
 from leakguard.models import Candidate, Fragment

@@ -218,9 +218,7 @@ def _read_cache(hyperscan: Any, cache_file: Path) -> tuple[Any, list[int]] | Non
         return None
     count = int.from_bytes(header, "little")
     rejected_bytes, serialized = payload[: 4 * count], payload[4 * count :]
-    rejected = [
-        int.from_bytes(rejected_bytes[i : i + 4], "little") for i in range(0, 4 * count, 4)
-    ]
+    rejected = [int.from_bytes(rejected_bytes[i : i + 4], "little") for i in range(0, 4 * count, 4)]
     try:
         database = hyperscan.loadb(serialized, hyperscan.HS_MODE_BLOCK)
         database.scratch = hyperscan.Scratch(database)

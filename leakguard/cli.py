@@ -1,0 +1,345 @@
+"""The command line: `leakguard git|staged|files|stdin|rules`.
+
+Exit codes are the contract CI relies on: 0 nothing found, 1 findings, 2 a usage, configuration
+or scan error (including a scan that could not read everything). No error path ends in 0.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from leakguard import __version__
+from leakguard.errors import LeakguardError, UsageError
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Options:
+    format: str
+    output: Path | None
+    config: Path | None
+    show_values: bool
+    quiet: bool
+    verbose: bool
+    jobs: int | None
+    engine: str
+    ner_model: str | None
+
+
+def scan_options(command: F) -> F:
+    """The options every scanning command takes."""
+    decorators = [
+        click.option(
+            "--format",
+            "format_",
+            type=click.Choice(["text", "json"]),
+            default="text",
+            show_default=True,
+            help="Report format.",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write the report to FILE (atomically) instead of standard output.",
+        ),
+        click.option(
+            "--config",
+            "config",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Configuration file (default: .leakguard.yaml in the repository).",
+        ),
+        click.option(
+            "--show-values",
+            is_flag=True,
+            help="Show found values in full. For local triage only: never in CI logs.",
+        ),
+        click.option("--quiet", "-q", is_flag=True, help="Print nothing when nothing is found."),
+        click.option(
+            "--verbose",
+            "-v",
+            is_flag=True,
+            help="Also list what was skipped or not reported, and why.",
+        ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=1),
+            help="Worker processes (default: all cores).",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(["auto", "hyperscan", "python"]),
+            default="auto",
+            show_default=True,
+            help="Prefilter engine; findings are the same with each.",
+        ),
+        click.option("--ner-model", help="spaCy pipeline (package or path) for names in prose."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> None:
+        options = Options(
+            format=kwargs.pop("format_"),
+            output=kwargs.pop("output"),
+            config=kwargs.pop("config"),
+            show_values=kwargs.pop("show_values"),
+            quiet=kwargs.pop("quiet"),
+            verbose=kwargs.pop("verbose"),
+            jobs=kwargs.pop("jobs"),
+            engine=kwargs.pop("engine"),
+            ner_model=kwargs.pop("ner_model"),
+        )
+        command(options, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="leakguard")
+def cli() -> None:
+    """Find secrets and Dutch personal data before they reach a public repository.
+
+    Exit codes: 0 nothing found, 1 findings, 2 usage, configuration or scan error.
+    """
+
+
+@cli.command("git")
+@click.argument("repo", type=click.Path(path_type=Path), default=".")
+@click.option(
+    "--range",
+    "range_spec",
+    metavar="BASE..HEAD",
+    help="Only the commits in this range (what a merge request adds).",
+)
+@click.option("--since", metavar="REV", help="Shorthand for --range REV..HEAD.")
+@click.option(
+    "--pushed",
+    is_flag=True,
+    help="The commits a push is sending (pre-push hook): from pre-commit's "
+    "PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF, else what no remote has yet.",
+)
+@scan_options
+def git_command(
+    options: Options, repo: Path, range_spec: str | None, since: str | None, pushed: bool
+) -> None:
+    """Scan the history of REPO: all refs, or the commits of a range."""
+    from leakguard.sources.git import open_repository
+    from leakguard.sources.history import GitHistory, revisions_for_push, revisions_for_range
+
+    if sum(map(bool, (range_spec, since, pushed))) > 1:
+        raise UsageError("give one of --range, --since and --pushed")
+    repository = open_repository(repo)
+    if since:
+        range_spec = f"{since}..HEAD"
+    if range_spec:
+        revisions = revisions_for_range(repository, range_spec)
+        source = GitHistory(repository, revisions, compare_with_parent=True)
+    elif pushed:
+        source = GitHistory(repository, revisions_for_push(repository), compare_with_parent=True)
+    else:
+        source = GitHistory(repository)
+    run(options, source, "git", repository.root)
+
+
+@cli.command("staged")
+@click.argument("repo", type=click.Path(path_type=Path), default=".")
+@scan_options
+def staged_command(options: Options, repo: Path) -> None:
+    """Scan what `git commit` is about to record in REPO."""
+    from leakguard.sources.git import open_repository
+    from leakguard.sources.staged import StagedChanges
+
+    repository = open_repository(repo)
+    run(options, StagedChanges(repository), "staged", repository.root)
+
+
+@cli.command("files")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@scan_options
+def files_command(options: Options, paths: tuple[Path, ...]) -> None:
+    """Scan files and directories as they are on disk (no git needed)."""
+    from leakguard.sources.files import WorkingFiles
+
+    run(options, WorkingFiles(paths), "files", None)
+
+
+@cli.command("stdin")
+@click.option("--name", default="<stdin>", show_default=True, help="Path shown in reports.")
+@scan_options
+def stdin_command(options: Options, name: str) -> None:
+    """Scan text piped in on standard input."""
+    from leakguard.sources.stdin import StdinText
+
+    run(options, StdinText(name), "stdin", None)
+
+
+@cli.command("rules")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text")
+def rules_command(config: Path | None, format_: str) -> None:
+    """List the active rules: id, category, severity and description."""
+    import json
+
+    from leakguard.config import find_config
+
+    rules = find_config(config, Path.cwd()).rules()
+    if format_ == "json":
+        listing = [
+            {
+                "id": r.id,
+                "category": str(r.category),
+                "severity": str(r.severity),
+                "provider": r.provider,
+                "entity": r.entity,
+                "description": r.description,
+            }
+            for r in rules
+        ]
+        click.echo(json.dumps(listing, indent=2))
+        return
+    width = max((len(r.id) for r in rules), default=2)
+    for rule in rules:
+        click.echo(
+            f"{rule.id:<{width}}  {rule.category!s:<6}  {rule.severity!s:<8}  {rule.description}"
+        )
+    click.echo(f"{len(rules)} rules", err=True)
+
+
+def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
+    """Scan, report, and exit with the code the outcome deserves."""
+    from leakguard.config import find_config
+    from leakguard.detectors.engine import Detector
+    from leakguard.detectors.settings import DetectionSettings
+    from leakguard.filters import FilterChain
+    from leakguard.filters.inline import InlineAllowFilter
+    from leakguard.parallel import default_jobs
+    from leakguard.pipeline import ScanRequest, run_scan
+    from leakguard.reports import Report, render
+
+    config = find_config(options.config, root)
+    settings = DetectionSettings(ner_model=options.ner_model)
+    detector = Detector(config.rules(), engine=options.engine, settings=settings)
+    request = ScanRequest(
+        source=source,
+        detector=detector,
+        filters=FilterChain([InlineAllowFilter()]),
+        jobs=options.jobs or default_jobs(),
+        show_values=options.show_values,
+        explain=options.verbose,
+    )
+    with progress_display(options, source) as progress:
+        outcome = run_scan(request, progress)
+    report = Report(outcome=outcome, kind=kind, verbose=options.verbose)
+    text = render(options.format, report)
+    if options.output is not None:
+        write_atomically(options.output, text)
+    elif outcome.findings or not options.quiet or options.format != "text":
+        click.echo(text, nl=False)
+
+    incomplete = [issue for issue in outcome.stats.issues if issue.incomplete]
+    if incomplete:
+        click.echo(
+            f"leakguard: scan error: {len(incomplete)} item(s) could not be scanned "
+            f"(first: {incomplete[0].path}: {incomplete[0].detail}); the result is not "
+            "trustworthy (exit 2).",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if outcome.findings else EXIT_CLEAN)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename: never a half-written report."""
+    directory = path.resolve().parent
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class progress_display:
+    """A live progress line on a terminal's stderr; nothing at all otherwise."""
+
+    def __init__(self, options: Options, source: Any) -> None:
+        self.enabled = sys.stderr.isatty() and not options.quiet
+        self.source = source
+        self._progress: Any = None
+        self._task: Any = None
+        self._bytes = 0
+
+    def __enter__(self) -> Callable[[Any], None] | None:
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("scanning", total=None)
+        return self.update
+
+    def update(self, result: Any) -> None:
+        self._bytes += result.stats.bytes
+        commits = getattr(self.source, "commits_seen", 0)
+        described = f"{commits} commits, " if commits else ""
+        self._progress.update(
+            self._task,
+            description=f"scanning: {described}{self._bytes / 1e6:.1f} MB",
+        )
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_ERROR)
+    except click.exceptions.Abort:
+        click.echo("leakguard: interrupted; the scan is incomplete (exit 2).", err=True)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        click.echo("leakguard: interrupted; the scan is incomplete (exit 2).", err=True)
+        sys.exit(EXIT_ERROR)
+    except LeakguardError as exc:
+        click.echo(f"leakguard: {exc.label}: {exc} (exit 2)", err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:
+        click.echo(
+            f"leakguard: internal error: {type(exc).__name__}: {exc} (exit 2). "
+            "Please report it with the command you ran.",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)

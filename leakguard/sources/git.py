@@ -1,0 +1,300 @@
+"""Running git on a repository nobody vouched for.
+
+Every git process leakguard starts goes through `git_command`: the repository's own
+configuration may name programs (hooks, fsmonitor, external diff, textconv, pagers) and its refs
+may include replace objects that show a scanner other content than a checkout would. The options
+below switch each of those off, whatever the repository's `.git/config` says.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from leakguard.errors import GitError, UsageError
+
+if TYPE_CHECKING:
+    from leakguard.sources import ScanUnit
+
+# Overrides on the command line win over every configuration file.
+SAFE_CONFIG = (
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",
+    "core.pager=cat",
+    "core.untrackedCache=false",
+    "core.sshCommand=false",
+    "core.askPass=",
+    "credential.helper=",
+    "diff.external=",
+    "diff.noprefix=false",
+    "log.showSignature=false",
+    "gc.auto=0",
+    "maintenance.auto=false",
+    "safe.bareRepository=all",
+)
+
+SAFE_ENV = {
+    "GIT_NO_REPLACE_OBJECTS": "1",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_OPTIONAL_LOCKS": "0",
+    "GIT_PAGER": "cat",
+    "PAGER": "cat",
+    "LC_ALL": "C",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_ASKPASS": "",
+    "SSH_ASKPASS": "",
+}
+# Variables that would point git at other repositories, configuration or programs.
+UNSAFE_ENV = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_DIFF_OPTS",
+    "GIT_CONFIG",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+    "GIT_REPLACE_REF_BASE",
+    "GIT_GRAFT_FILE",
+    "GIT_SHALLOW_FILE",
+    "GIT_EXEC_PATH",
+    "GIT_TRACE",
+    "GIT_SSH",
+    "GIT_SSH_COMMAND",
+    "GIT_PROXY_COMMAND",
+)
+
+
+def git_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in UNSAFE_ENV}
+    env.update(SAFE_ENV)
+    return env
+
+
+def git_command(repo: Path, *args: str) -> list[str]:
+    command = ["git", "--no-pager", "-C", str(repo)]
+    for setting in SAFE_CONFIG:
+        command += ["-c", setting]
+    return [*command, *args]
+
+
+@dataclass(frozen=True, slots=True)
+class Repository:
+    """A git repository: its git directory and, unless bare, its work tree."""
+
+    git_dir: Path
+    work_tree: Path | None
+
+    @property
+    def root(self) -> Path:
+        return self.work_tree or self.git_dir
+
+    def run(self, *args: str, input: bytes | None = None, check: bool = True) -> str:
+        """Run git, return its stdout as text; a failure is a `GitError` naming the command."""
+        result = subprocess.run(
+            git_command(self.root, *args),
+            input=input,
+            capture_output=True,
+            env=git_env(),
+            check=False,
+        )
+        if check and result.returncode != 0:
+            raise GitError(
+                f"`git {' '.join(args)}` failed in {self.root}: "
+                f"{result.stderr.decode(errors='replace').strip() or f'exit {result.returncode}'}"
+            )
+        return result.stdout.decode("utf-8", errors="surrogateescape")
+
+    def popen(self, *args: str, stdin: int | None = None) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            git_command(self.root, *args),
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=git_env(),
+        )
+
+    def is_shallow(self) -> bool:
+        return self.run("rev-parse", "--is-shallow-repository").strip() == "true"
+
+    def has_commits(self) -> bool:
+        result = subprocess.run(
+            git_command(self.root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"),
+            capture_output=True,
+            env=git_env(),
+            check=False,
+        )
+        return result.returncode == 0
+
+    def resolve(self, revision: str) -> str:
+        """The commit id a revision names; a `UsageError` that says why when it names none."""
+        if revision.startswith("-"):
+            raise UsageError(f"{revision!r} is not a revision")
+        result = subprocess.run(
+            git_command(
+                self.root,
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                "--end-of-options",
+                f"{revision}^{{commit}}",
+            ),
+            capture_output=True,
+            env=git_env(),
+            check=False,
+        )
+        if result.returncode != 0:
+            hint = (
+                " This is a shallow clone: the commit may be outside the fetched history; "
+                "fetch more (e.g. `git fetch --deepen=100` or `fetch-depth: 0` in CI)."
+                if self.is_shallow()
+                else ""
+            )
+            raise UsageError(f"{revision!r} is not a commit in {self.root}.{hint}")
+        return result.stdout.decode().strip()
+
+
+def open_repository(path: Path) -> Repository:
+    """The repository at `path`; a `UsageError` with what to do when it is none."""
+    if not path.exists():
+        raise UsageError(f"{path} does not exist")
+    if not path.is_dir():
+        raise UsageError(f"{path} is not a directory; to scan files use `leakguard files`")
+    result = subprocess.run(
+        git_command(
+            path.resolve(),
+            "rev-parse",
+            "--absolute-git-dir",
+            "--is-bare-repository",
+            "--show-toplevel",
+        ),
+        capture_output=True,
+        env=git_env(),
+        check=False,
+    )
+    if result.returncode != 0:
+        message = result.stderr.decode(errors="replace").strip()
+        if "dubious ownership" in message:
+            raise UsageError(
+                f"git refuses to read {path}: it is owned by another user. If you trust it, "
+                f"run `git config --global --add safe.directory {path.resolve()}`."
+            )
+        raise UsageError(
+            f"{path} is not a git repository ({message or 'git rev-parse failed'}); "
+            "to scan plain files use `leakguard files PATH`"
+        )
+    lines = result.stdout.decode("utf-8", errors="surrogateescape").splitlines()
+    git_dir = Path(lines[0])
+    bare = lines[1].strip() == "true"
+    work_tree = None if bare or len(lines) < 3 else Path(lines[2])
+    return Repository(git_dir=git_dir, work_tree=work_tree)
+
+
+class BlobReader:
+    """Reads objects through one long-lived `git cat-file --batch` process."""
+
+    def __init__(self, repo: Repository) -> None:
+        self._repo = repo
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is None or self._process.poll() is not None:
+            self._process = self._repo.popen("cat-file", "--batch", stdin=subprocess.PIPE)
+        return self._process
+
+    def chunks(self, oid: str, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+        """The object's content in chunks; stop early and the rest is skipped for you."""
+        header = self._request(oid)
+        remaining = int(header[2])
+        process = self._start()
+        stdout = process.stdout
+        assert stdout is not None
+        try:
+            while remaining > 0:
+                chunk = stdout.read(min(chunk_size, remaining))
+                if not chunk:
+                    raise GitError(self._failure(f"git cat-file ended while reading {oid}"))
+                remaining -= len(chunk)
+                yield chunk
+        finally:
+            if self._process is process:
+                while remaining > 0:  # keep the batch protocol in step
+                    skipped = stdout.read(min(chunk_size, remaining))
+                    if not skipped:
+                        break
+                    remaining -= len(skipped)
+                stdout.read(1)  # the newline after each object
+
+    def read(self, oid: str) -> bytes:
+        return b"".join(self.chunks(oid))
+
+    def _request(self, oid: str) -> list[bytes]:
+        process = self._start()
+        assert process.stdin is not None
+        assert process.stdout is not None
+        try:
+            process.stdin.write(oid.encode() + b"\n")
+            process.stdin.flush()
+        except BrokenPipeError:
+            raise GitError(self._failure(f"git cat-file stopped before reading {oid}")) from None
+        header = process.stdout.readline().split()
+        if len(header) == 2 and header[1] == b"missing":
+            raise GitError(
+                f"object {oid} is missing from the repository (a partial or damaged clone?)"
+            )
+        if len(header) != 3:
+            raise GitError(self._failure(f"git cat-file gave no object for {oid}"))
+        return header
+
+    def _failure(self, message: str) -> str:
+        process = self._process
+        detail = ""
+        if process is not None and process.poll() is not None and process.stderr is not None:
+            detail = process.stderr.read().decode(errors="replace").strip()
+        self.close()
+        return f"{message}: {detail}" if detail else message
+
+    def close(self) -> None:
+        process, self._process = self._process, None
+        if process is not None:
+            for stream in (process.stdin, process.stdout, process.stderr):
+                if stream is not None:
+                    stream.close()
+            process.kill()
+            process.wait()
+
+
+def null_oid(oid: str) -> bool:
+    return set(oid) == {"0"}
+
+
+def check_arguments(values: Sequence[str]) -> None:
+    for value in values:
+        if value.startswith("-"):
+            raise UsageError(f"{value!r} looks like an option, not a revision")
+
+
+class GitContent:
+    """A `ContentReader` for units that name git objects."""
+
+    def __init__(self, repository: Repository) -> None:
+        self._blobs = BlobReader(repository)
+
+    def chunks(self, unit: ScanUnit) -> Iterator[bytes]:
+        assert unit.blob is not None
+        return self._blobs.chunks(unit.blob)
+
+    def parent_chunks(self, unit: ScanUnit) -> Iterator[bytes]:
+        assert unit.parent_blob is not None
+        return self._blobs.chunks(unit.parent_blob)
+
+    def close(self) -> None:
+        self._blobs.close()

@@ -1,0 +1,205 @@
+"""`GitHistory`: every blob a set of commits added, each scanned once.
+
+`git log --raw` lists, commit by commit from the oldest, the blob each changed path got. Each
+blob is scanned the first time it appears, whole, so that a CSV row is judged with its header
+row; a value found in it is reported at that commit. A finding that recurs at the same path in
+later blobs has the same fingerprint and is reported once, at the commit that introduced it.
+With a range, a value that the path's previous version already held is not new, and is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from leakguard.errors import GitError, UsageError
+from leakguard.models import Commit, IssueKind, Origin, ScanIssue
+from leakguard.sources import ScanUnit
+from leakguard.sources.git import GitContent, Repository, null_oid
+
+SUBMODULE_MODE = "160000"
+SYMLINK_MODE = "120000"
+HEADER = b"\x01"
+LOG_FORMAT = "--format=%x01%H%x02%an%x02%ae%x02%aI"
+READ_SIZE = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class RawChange:
+    """One path a commit changed: its new mode and blob, and the first parent's blob."""
+
+    path: str
+    mode: str
+    blob: str
+    parent_blob: str | None
+
+
+@dataclass
+class GitHistory:
+    repository: Repository
+    revisions: tuple[str, ...] = ("--all",)
+    compare_with_parent: bool = False
+    _issues: list[ScanIssue] = field(default_factory=list)
+    commits_seen: int = 0
+
+    def describe(self) -> str:
+        what = "all refs" if self.revisions == ("--all",) else " ".join(self.revisions)
+        return f"git history of {self.repository.root} ({what})"
+
+    def issues(self) -> list[ScanIssue]:
+        return self._issues
+
+    def reader(self) -> GitContent:
+        return GitContent(self.repository)
+
+    def units(self) -> Iterator[ScanUnit]:
+        if self.repository.is_shallow():
+            self._issues.append(
+                ScanIssue(
+                    IssueKind.SHALLOW,
+                    str(self.repository.root),
+                    "shallow clone: history before the oldest fetched commits is not present; "
+                    "what they contain is reported at those commits",
+                )
+            )
+        if not self.repository.has_commits() and self.revisions == ("--all",):
+            return
+        seen: set[bytes] = set()
+        sequence = 0
+        for commit, changes in self._commits():
+            self.commits_seen += 1
+            for change in changes:
+                if change.mode == SUBMODULE_MODE:
+                    self._note(IssueKind.SUBMODULE, change.path, "submodule not scanned", commit)
+                    continue
+                if change.mode == SYMLINK_MODE:
+                    continue  # a link's blob is its target path, not content
+                key = bytes.fromhex(change.blob)
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield ScanUnit(
+                    path=change.path,
+                    origin=Origin.GIT,
+                    sequence=sequence,
+                    commit=commit,
+                    blob=change.blob,
+                    parent_blob=change.parent_blob if self.compare_with_parent else None,
+                )
+                sequence += 1
+
+    def _note(self, kind: IssueKind, path: str, detail: str, commit: Commit) -> None:
+        if not any(i.kind == kind and i.path == path for i in self._issues):
+            self._issues.append(ScanIssue(kind, path, detail, commit.sha))
+
+    def _commits(self) -> Iterator[tuple[Commit, list[RawChange]]]:
+        process = self.repository.popen(
+            "log",
+            "--reverse",
+            "--date-order",
+            "--raw",
+            "-c",  # merges: paths that differ from every parent (a conflict resolved with new text)
+            "--no-abbrev",
+            "--no-renames",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--no-color",
+            "-z",
+            LOG_FORMAT,
+            *self.revisions,
+            "--",
+        )
+        assert process.stdout is not None
+        commit: Commit | None = None
+        changes: list[RawChange] = []
+        try:
+            for header, meta, path in _records(process.stdout):
+                if header is not None:
+                    if commit is not None:
+                        yield commit, changes
+                    commit, changes = _parse_header(header), []
+                elif meta is not None and path is not None:
+                    change = _parse_change(meta, path)
+                    if change is not None:
+                        changes.append(change)
+            if commit is not None:
+                yield commit, changes
+        finally:
+            process.stdout.close()
+            stderr = process.stderr.read() if process.stderr else b""
+            code = process.wait()
+        if code != 0:
+            message = stderr.decode(errors="replace").strip()
+            raise GitError(f"`git log` failed in {self.repository.root}: {message or code}")
+
+
+def _records(stream: object) -> Iterator[tuple[bytes | None, bytes | None, str | None]]:
+    """(header, None, None) for a commit, (None, meta, path) for each raw change line."""
+    read = stream.read  # type: ignore[attr-defined]
+    pending = b""
+    meta: bytes | None = None
+    while True:
+        chunk = read(READ_SIZE)
+        if not chunk:
+            break
+        tokens = (pending + chunk).split(b"\x00")
+        pending = tokens.pop()
+        for token in tokens:
+            if meta is not None:
+                yield None, meta, token.decode("utf-8", errors="surrogateescape")
+                meta = None
+                continue
+            token = token.lstrip(b"\n")
+            if token.startswith(HEADER):
+                yield token[1:], None, None
+            elif token.startswith(b":"):
+                meta = token
+    if pending.strip(b"\n").startswith(HEADER):
+        yield pending.strip(b"\n")[1:], None, None
+
+
+def _parse_header(header: bytes) -> Commit:
+    sha, name, email, date = header.decode("utf-8", errors="replace").split("\x02", 3)
+    return Commit(sha=sha, author_name=name, author_email=email, date=date.strip())
+
+
+def _parse_change(meta: bytes, path: str) -> RawChange | None:
+    """`:old new oldsha newsha S`, or `::m1 m2 new sha1 sha2 newsha SS` for a merge."""
+    fields = meta.lstrip(b":").decode().split()
+    parents = len(meta) - len(meta.lstrip(b":"))
+    modes, oids = fields[: parents + 1], fields[parents + 1 : 2 * parents + 2]
+    if len(oids) != parents + 1:
+        raise GitError(f"unexpected `git log --raw` line: {meta!r}")
+    blob = oids[-1]
+    if null_oid(blob):
+        return None  # deleted
+    first_parent = oids[0]
+    return RawChange(
+        path=path,
+        mode=modes[-1],
+        blob=blob,
+        parent_blob=None if null_oid(first_parent) else first_parent,
+    )
+
+
+def revisions_for_range(repository: Repository, range_spec: str) -> tuple[str, ...]:
+    """`BASE..HEAD` (or `BASE...HEAD`) checked, as arguments for `git log`."""
+    separator = "..." if "..." in range_spec else ".."
+    base, found, head = range_spec.partition(separator)
+    if not found or not base or not head:
+        raise UsageError(f"--range takes BASE..HEAD, got {range_spec!r}")
+    base_id = repository.resolve(base)
+    head_id = repository.resolve(head)
+    return (f"{base_id}{separator}{head_id}",)
+
+
+def revisions_for_push(repository: Repository) -> tuple[str, ...]:
+    """What a push sends: pre-commit's refs when it runs us, else commits no remote has."""
+    import os
+
+    from_ref = os.environ.get("PRE_COMMIT_FROM_REF")
+    to_ref = os.environ.get("PRE_COMMIT_TO_REF")
+    if from_ref and to_ref and not null_oid(from_ref):
+        return (f"{repository.resolve(from_ref)}..{repository.resolve(to_ref)}",)
+    head = repository.resolve(to_ref or "HEAD")
+    return (head, "--not", "--remotes")
