@@ -1,4 +1,18 @@
-"""Checks every credential value passes: enough randomness, and not a placeholder."""
+"""Checks every credential value passes: enough randomness, and not a placeholder.
+
+`is_placeholder` must recognise what documentation, templates and tests put where a secret
+goes (`<your-token>`, `${API_KEY}`, `changeme`, `sk_live_xxxxxxxx`, `...EXAMPLE`) and must never
+call a real random token a placeholder. Random tokens contain short words by chance (`fake`
+turns up in about one random 40-character base62 string in 200,000 when case is ignored), so a
+word counts only:
+
+- in one case (`example`, `EXAMPLE`, `Example`: random mixed case like `eXaMpLe` does not), and
+- when it has at least six letters, or starts or ends the value or touches a separator (`_`,
+  `-`, `.`, `/`, ...): `fake_token`, `your-key-here`, but not `aB3fakeQ`.
+
+Filler is a run of six identical characters, a straight run through the alphabet or the digits,
+an ellipsis, a mask of stars, or a value of at most two distinct characters.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +20,25 @@ import math
 import re
 from collections import Counter
 
-# Values that documentation, templates and tests put where a secret goes.
+# Words that mark documentation, templates and test values. Six letters or more: counted
+# anywhere in one case. Shorter: counted at a boundary (see module docstring).
 PLACEHOLDER_WORDS = (
     "example",
+    "examplekey",
     "sample",
     "placeholder",
     "changeme",
-    "change_me",
-    "change-me",
-    "your_",
-    "your-",
+    "changethis",
+    "replaceme",
+    "replace",
     "yourpassword",
     "yourtoken",
+    "yoursecret",
+    "yourkey",
     "insert",
     "redacted",
-    "dummy",
-    "fake",
     "notasecret",
-    "not_a_secret",
+    "notsecret",
     "secretkey",
     "mysecret",
     "mypassword",
@@ -31,18 +46,19 @@ PLACEHOLDER_WORDS = (
     "hunter2",
     "foobar",
     "lorem",
-    "replace",
+    "ipsum",
+    "dummy",
+    "fake",
     "todo",
     "fixme",
-    "xxxx",
-    "****",
-    "....",
-    "----",
-    "____",
-    "0000000",
-    "1234567",
-    "abcdefg",
+    "your",
+    "mock",
+    "bogus",
+    "invalid",
+    "masked",
 )
+SHORT_WORD = 6
+
 TEMPLATE_SYNTAX = re.compile(
     r"""
       \$\{[^}]*\}            # ${VAR}
@@ -55,10 +71,27 @@ TEMPLATE_SYNTAX = re.compile(
     | ^\$[A-Z_][A-Z0-9_]*$   # $VAR
     | ^%[A-Z_]+%$            # %VAR%
     | ^@[a-z_.]+@$           # @maven.token@
+    | ^\{[A-Za-z_][\w-]*\}$  # {placeholder}
+    | \{\d+\}               # {0}: a format argument
+    | ^\[[A-Za-z_ ][\w -]*\]$  # [placeholder]
     | \b(?:os\.environ|process\.env|getenv|env\(|ENV\[|System\.getenv|secrets\.)
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+
+FILLER = re.compile(
+    r"""
+      (.)\1{5,}                       # six identical characters
+    | \.\.\.|…                        # an ellipsis: an elided value
+    | \*{3,}                          # a mask
+    | 0123456|1234567|2345678|3456789|9876543
+    | abcdefg|bcdefgh|cdefghi|defghij|ABCDEFG|BCDEFGH
+    | qwerty|QWERTY
+    """,
+    re.VERBOSE,
+)
+
+PEM_ARMOR = re.compile(r"-{4,5} ?(?:BEGIN|END) [A-Z0-9 ]+?-{4,5}")
 
 
 def shannon_entropy(value: str) -> float:
@@ -70,12 +103,40 @@ def shannon_entropy(value: str) -> float:
     return -sum(n / total * math.log2(n / total) for n in counts.values())
 
 
+def _word_pattern(word: str) -> re.Pattern[str]:
+    lower = re.escape(word)
+    forms = {lower, re.escape(word.upper()), re.escape(word.capitalize())}
+    return re.compile("|".join(sorted(forms, key=len, reverse=True)))
+
+
+_WORDS = tuple((word, _word_pattern(word)) for word in PLACEHOLDER_WORDS)
+
+
+def _at_boundary(value: str, start: int, end: int) -> bool:
+    """Whether the word at value[start:end] starts or ends the value or touches a separator."""
+    return (
+        start == 0
+        or end == len(value)
+        or not value[start - 1].isalnum()
+        or not value[end].isalnum()
+    )
+
+
+def _has_placeholder_word(value: str) -> bool:
+    for word, pattern in _WORDS:
+        for match in pattern.finditer(value):
+            if len(word) >= SHORT_WORD or _at_boundary(value, match.start(), match.end()):
+                return True
+    return False
+
+
 def is_placeholder(value: str) -> bool:
     """True for template variables, documentation examples and filler."""
     if TEMPLATE_SYNTAX.search(value):
         return True
-    lowered = value.lower()
-    if any(word in lowered for word in PLACEHOLDER_WORDS):
+    # A PEM block is judged by its body: the armor lines are dashes and capitals.
+    value = PEM_ARMOR.sub("\n", value)
+    if _has_placeholder_word(value) or FILLER.search(value):
         return True
-    # One character repeated, or a run through the alphabet: filler, not a key.
-    return len(set(lowered)) <= 2 and len(value) >= 4
+    stripped = value.strip()
+    return len(stripped) >= 4 and len(set(stripped.lower())) <= 2
