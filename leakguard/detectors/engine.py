@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from leakguard.detectors.decoding import MAX_DEPTH, decoded_candidates
 from leakguard.detectors.prefilter import Hit, Prefilter, build_prefilter
 from leakguard.detectors.recognizers import Recognizer, Rejection, make_recognizer
 from leakguard.detectors.settings import DetectionSettings
@@ -45,7 +46,15 @@ class Detector:
         )
         self.prefilter: Prefilter = build_prefilter(self.rules, engine)
 
-    def detect(self, fragment: Fragment, *, explain: bool = False) -> Detection:
+    def detect(self, fragment: Fragment, *, explain: bool = False, depth: int = 0) -> Detection:
+        """Candidates in the fragment, then in its base64/hex/percent-encoded runs (`depth`:
+        levels of decoding already done, see `decoding`)."""
+        result = self._detect_plain(fragment, explain=explain)
+        if depth < MAX_DEPTH:
+            result.candidates.extend(decoded_candidates(self, fragment, result.candidates, depth))
+        return result
+
+    def _detect_plain(self, fragment: Fragment, *, explain: bool) -> Detection:
         result = Detection()
         hits = self.prefilter.scan(fragment.data)
         if not hits:

@@ -1,0 +1,184 @@
+"""Secrets in base64, hex and percent-encoded runs: found, located, and found cheaply."""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import time
+
+import pytest
+
+from leakguard.detectors import decoding
+from leakguard.detectors.decoding import MAX_DECODED_BYTES, MAX_DEPTH, encoded_runs
+from leakguard.detectors.engine import Detector
+from leakguard.models import Fragment, Origin
+from leakguard.rule_examples import expand
+from leakguard.ruleset import load_builtin_rules
+
+RULES = load_builtin_rules()
+
+
+@pytest.fixture(scope="module", params=["python", "hyperscan"])
+def detector(request: pytest.FixtureRequest) -> Detector:
+    if request.param == "hyperscan":
+        pytest.importorskip("hyperscan")
+    return Detector(RULES.rules, engine=request.param)
+
+
+def token(seed: str = "decoding") -> str:
+    return expand("${gen:github-token:ghp}", seed)
+
+
+def scan(detector: Detector, text: str | bytes, line_offset: int = 0) -> list:
+    data = text.encode() if isinstance(text, str) else text
+    fragment = Fragment(data, "example.yaml", Origin.FILE, line_offset=line_offset)
+    return detector.detect(fragment).candidates
+
+
+def decoded(candidates: list, rule_id: str = "github-pat") -> list:
+    return [c for c in candidates if c.rule_id == rule_id and c.reasons[-1].endswith("-decoded")]
+
+
+def test_token_base64_encoded_in_a_kubernetes_secret(detector: Detector) -> None:
+    secret = token()
+    encoded = base64.b64encode(secret.encode()).decode()
+    manifest = (
+        "apiVersion: v1\n"
+        "kind: Secret\n"
+        "metadata:\n"
+        "  name: github\n"
+        "type: Opaque\n"
+        "data:\n"
+        f"  GITHUB_TOKEN: {encoded}\n"
+    )
+    found = decoded(scan(detector, manifest, line_offset=10))
+    assert len(found) == 1
+    candidate = found[0]
+    assert candidate.value == secret
+    assert candidate.reasons[-1] == "base64-decoded"
+    assert (candidate.line, candidate.column) == (17, len("  GITHUB_TOKEN: ") + 1)
+    assert candidate.end_column == candidate.column + len(encoded)
+    assert candidate.line_text == f"  GITHUB_TOKEN: {encoded}"
+    assert candidate.previous_line_text == "data:"
+
+
+def test_url_safe_base64(detector: Detector) -> None:
+    payload = json.dumps({"user": "svc", "token": token("urlsafe"), "pad": "~~~~>>>"}).encode()
+    encoded = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    assert "-" in encoded or "_" in encoded
+    found = decoded(scan(detector, f"CONFIG={encoded}\n"))
+    assert [c.reasons[-1] for c in found] == ["base64-decoded"]
+
+
+def test_hex_encoded_token(detector: Detector) -> None:
+    secret = token("hex")
+    found = decoded(scan(detector, f'blob = "{secret.encode().hex()}"\n'))
+    assert [(c.value, c.reasons[-1], c.column) for c in found] == [(secret, "hex-decoded", 9)]
+
+
+def test_percent_encoded_token(detector: Detector) -> None:
+    secret = token("percent")
+    escaped = "".join(f"%{byte:02X}" for byte in secret.encode())
+    found = decoded(scan(detector, f"redirect?state={escaped}&x=1\n"))
+    assert [(c.value, c.reasons[-1]) for c in found] == [(secret, "percent-decoded")]
+
+
+def test_percent_encoded_connection_string(detector: Detector) -> None:
+    password = expand("${rand:alnum:16}", "pw")
+    url = f"postgresql://app:{password}@db.gemeente.local/zaken"
+    found = scan(detector, "DSN=" + "".join(f"%{b:02x}" for b in url.encode()) + "\n")
+    assert [c.value for c in found if c.rule_id == "postgres-connection-string"] == [password]
+
+
+def test_two_levels_are_decoded_three_are_not(detector: Detector) -> None:
+    secret = token("depth")
+    twice = base64.b64encode(base64.b64encode(secret.encode())).decode()
+    found = decoded(scan(detector, f"value: {twice}\n"))
+    assert [c.reasons[-2:] for c in found] == [("base64-decoded", "base64-decoded")]
+    thrice = base64.b64encode(twice.encode()).decode()
+    assert MAX_DEPTH == 2
+    assert decoded(scan(detector, f"value: {thrice}\n")) == []
+
+
+def test_a_depth_bomb_costs_bounded_time(detector: Detector) -> None:
+    """Base64 nested twenty deep, repeated on many lines: decoding stops at depth 2 and at the
+    per-fragment budget, so the scan stays fast."""
+    nested = token("bomb").encode()
+    for _ in range(20):
+        nested = base64.b64encode(nested)
+    assert len(nested) < decoding.MAX_RUN
+    data = b"\n".join(b"k%d: " % i + nested for i in range(40)) + b"\n"
+    started = time.perf_counter()
+    scan(detector, data)
+    assert time.perf_counter() - started < 2.0
+
+
+def test_decoded_bytes_are_capped_per_fragment() -> None:
+    rng = random.Random(1)
+    lines = []
+    for _ in range(3000):
+        text = "".join(rng.choice("abcdefghij klmnop") for _ in range(150)).encode()
+        lines.append(base64.b64encode(text))
+    data = b"\n".join(lines)
+    total = sum(len(run.decoded) for run in encoded_runs(data))
+    assert MAX_DECODED_BYTES <= total <= MAX_DECODED_BYTES + 200
+
+
+def test_package_lock_integrity_hashes_are_not_decoded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lock files hold thousands of base64 digests: none is decoded, not even its first bytes."""
+    calls: list[int] = []
+    real = decoding._b64
+
+    def counting(body: bytes, urlsafe: bool) -> bytes:
+        calls.append(len(body))
+        return real(body, urlsafe)
+
+    monkeypatch.setattr(decoding, "_b64", counting)
+    rng = random.Random(2)
+    entries = []
+    for index in range(500):
+        digest = base64.b64encode(rng.randbytes(64)).decode()
+        entries.append(
+            f'    "node_modules/pkg{index}": {{\n'
+            f'      "version": "1.0.{index}",\n'
+            f'      "resolved": "https://registry.npmjs.org/pkg{index}/-/pkg{index}-1.0.0.tgz",\n'
+            f'      "integrity": "sha512-{digest}"\n'
+            "    },"
+        )
+    lock = ("{\n" + "\n".join(entries) + "\n}\n").encode()
+    assert list(encoded_runs(lock)) == []
+    assert calls == []
+
+
+def test_random_digests_are_dropped_after_a_peek(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = decoding._b64
+
+    def counting(body: bytes, urlsafe: bool) -> bytes:
+        calls.append(len(body))
+        return real(body, urlsafe)
+
+    monkeypatch.setattr(decoding, "_b64", counting)
+    rng = random.Random(3)
+    data = b"\n".join(b"h: " + base64.b64encode(rng.randbytes(48)) for _ in range(200))
+    assert list(encoded_runs(data)) == []
+    assert calls
+    assert max(calls) <= decoding.PEEK
+
+
+def test_runs_inside_a_reported_value_are_left_alone() -> None:
+    encoded = base64.b64encode(b"some text that is long enough to decode here").decode()
+    data = f"x = {encoded}\n".encode()
+    assert len(list(encoded_runs(data))) == 1
+    assert list(encoded_runs(data, found=[f"prefix.{encoded}.suffix"])) == []
+    assert len(list(encoded_runs(data, found=[encoded]))) == 1  # the blob itself: decoded
+
+
+def test_jwt_parts_are_not_decoded_again(detector: Detector) -> None:
+    found = scan(detector, f"Authorization: Bearer {expand('${gen:jwt}', 'jwt')}\n")
+    assert [c.rule_id for c in found] == ["jwt"]
+
+
+def test_plain_text_is_untouched(detector: Detector) -> None:
+    assert scan(detector, "def function_name_that_is_quite_long_indeed(argument): pass\n") == []
