@@ -10,7 +10,8 @@ word counts only:
 - when it has at least six letters, or starts or ends the value or touches a separator (`_`,
   `-`, `.`, `/`, ...): `fake_token`, `your-key-here`, but not `aB3fakeQ`.
 
-Filler is a run of six identical characters, a straight run through the alphabet or the digits,
+Filler is a run of six identical characters (other than `A`, which base64 writes for zero
+bytes: an OpenSSH key body is full of them), a straight run through the alphabet or the digits,
 an ellipsis, a mask of stars, or a value of at most two distinct characters.
 """
 
@@ -28,6 +29,8 @@ PLACEHOLDER_WORDS = (
     "sample",
     "placeholder",
     "changeme",
+    "change_me",
+    "change-me",
     "changethis",
     "replaceme",
     "replace",
@@ -81,7 +84,7 @@ TEMPLATE_SYNTAX = re.compile(
 
 FILLER = re.compile(
     r"""
-      (.)\1{5,}                       # six identical characters
+      ([^A])\1{5,}                    # six identical characters (not A: zero bits in base64)
     | \.\.\.|…                        # an ellipsis: an elided value
     | \*{3,}                          # a mask
     | 0123456|1234567|2345678|3456789|9876543

@@ -229,7 +229,8 @@ CODE_SHAPE = re.compile(
       | [a-z][a-z0-9+.-]*://\S*        # a URL
       | \d+(?:\.\d+)*                  # a number or version
       | [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}  # a UUID
-      | (?:[A-Z][a-z]+){2,}            # CamelCase words
+      | (?:[A-Z]+[a-z]{2,}\d*|[A-Z]{2,}\d*){2,}  # CamelCase words, acronyms
+
       | [a-z]+(?:[A-Z][a-z]+)+         # camelCase words
       | [\w.+-]+@[\w-]+(?:\.[\w-]+)+   # an e-mail address
       | [A-Za-z0-9]*[%$@]\{?\w+\}?\S*  # an interpolation
@@ -237,6 +238,23 @@ CODE_SHAPE = re.compile(
     )$""",
     re.VERBOSE,
 )
+
+
+SHELL_VARIABLE = re.compile(r"\$\{?[A-Z_][A-Z0-9_]{2,}")
+BASE64_VALUE = re.compile(r"[A-Za-z0-9+/]{6,}={1,2}")
+
+
+def _encoded_placeholder(value: str) -> bool:
+    """A padded base64 value that decodes to a placeholder (`Y2hhbmdlbWU=` is `changeme`)."""
+    from leakguard.detectors.checks import is_placeholder
+
+    if len(value) % 4 or not BASE64_VALUE.fullmatch(value):
+        return False
+    try:
+        text = base64.b64decode(value, validate=True).decode("utf-8")
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return False
+    return text.isprintable() and is_placeholder(text)
 
 
 @validator("generic-secret-value")
@@ -248,6 +266,8 @@ def generic_secret_value(value: str) -> bool:
     digit, symbol), or two when long (>= 20) and not a hex digest of common length.
     """
     if len(value) < 8 or IDENTIFIER.match(value) or CODE_SHAPE.match(value):
+        return False
+    if value.endswith("$") or SHELL_VARIABLE.search(value) or _encoded_placeholder(value):
         return False
     classes = sum(
         (
