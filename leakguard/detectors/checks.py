@@ -62,6 +62,20 @@ PLACEHOLDER_WORDS = (
 )
 SHORT_WORD = 6
 
+# Example values that specifications and vendor documentation print, copied into code and docs
+# everywhere (RFC 6749's access, refresh and client credentials, among others).
+DOCUMENTED_EXAMPLES = frozenset(
+    {
+        "2YotnFZFEjr1zCsicMWpAA",
+        "tGzv3JOkF0XG5Qx2TlKWIA",
+        "SplxlOBeZQQYbYS6WxSbIA",
+        "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+        "gX1fBat3bV",
+        "mF_9.B5f-4.1JqM",
+        "8xLOxBtZp8",
+    }
+)
+
 TEMPLATE_SYNTAX = re.compile(
     r"""
       \$\{[^}]*\}            # ${VAR}
@@ -87,11 +101,18 @@ FILLER = re.compile(
       ([^A])\1{5,}                    # six identical characters (not A: zero bits in base64)
     | \.\.\.|…                        # an ellipsis: an elided value
     | \*{3,}                          # a mask
-    | 0123456|1234567|2345678|3456789|9876543
-    | abcdefg|bcdefgh|cdefghi|defghij|ABCDEFG|BCDEFGH
     | qwerty|QWERTY
     """,
     re.VERBOSE,
+)
+
+# Seven characters straight through the alphabet or the digits, in any case: `abcdefg`,
+# `RstUvwx`, `3456789`. A random base62 string holds one with a chance of about 1 in 900
+# million per position; a hex string (letters a-f only) never through the letters.
+_SEQUENCES = "abcdefghijklmnopqrstuvwxyz", "0123456789", "9876543210"
+STRAIGHT = 7
+STRAIGHT_RUNS = frozenset(
+    seq[i : i + STRAIGHT] for seq in _SEQUENCES for i in range(len(seq) - STRAIGHT + 1)
 )
 
 PEM_ARMOR = re.compile(r"-{4,5} ?(?:BEGIN|END) [A-Z0-9 ]+?-{4,5}")
@@ -133,13 +154,20 @@ def _has_placeholder_word(value: str) -> bool:
     return False
 
 
+def _straight_run(value: str) -> bool:
+    lowered = value.lower()
+    return any(
+        lowered[i : i + STRAIGHT] in STRAIGHT_RUNS for i in range(len(lowered) - STRAIGHT + 1)
+    )
+
+
 def is_placeholder(value: str) -> bool:
     """True for template variables, documentation examples and filler."""
-    if TEMPLATE_SYNTAX.search(value):
+    if value in DOCUMENTED_EXAMPLES or TEMPLATE_SYNTAX.search(value):
         return True
     # A PEM block is judged by its body: the armor lines are dashes and capitals.
     value = PEM_ARMOR.sub("\n", value)
-    if _has_placeholder_word(value) or FILLER.search(value):
+    if _has_placeholder_word(value) or FILLER.search(value) or _straight_run(value):
         return True
     stripped = value.strip()
     return len(stripped) >= 4 and len(set(stripped.lower())) <= 2

@@ -219,7 +219,7 @@ def mixed_alnum(value: str) -> bool:
 # Names in one case, made of letter words with at most trailing digits: `password_field`,
 # `kv-gemeente-app-secrets`, `DB_PASSWORD`, `settings.secret_key2`.
 IDENTIFIER = re.compile(
-    r"^(?:[a-z]+\d*(?:[._:/-]+[a-z]+\d*)*|[A-Z]+\d*(?:[._:/-]+[A-Z]+\d*)*)[._-]?$"
+    r"^_*(?:[a-z]+\d*(?:[._:/-]+[a-z]+\d*)*|[A-Z]+\d*(?:[._:/-]+[A-Z]+\d*)*)[._-]?$"
 )
 CODE_SHAPE = re.compile(
     r"""^(?:
@@ -229,7 +229,9 @@ CODE_SHAPE = re.compile(
       | [a-z][a-z0-9+.-]*://\S*        # a URL
       | \d+(?:\.\d+)*                  # a number or version
       | [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}  # a UUID
-      | (?:[A-Z]+[a-z]{2,}\d*|[A-Z]{2,}\d*){2,}  # CamelCase words, acronyms
+      | _?(?:[A-Z]+[a-z]{2,}\d*|[A-Z]{2,}\d*){2,}(?:Ids?|ID)?  # CamelCase words, acronyms
+      | arn:[\w-]+:\S*                # an AWS ARN
+      | [a-z][\w-]*:[A-Za-z][\w-]*     # a namespaced name: serverlessrepo:applicationId
 
       | [a-z]+(?:[A-Z][a-z]+)+         # camelCase words
       | [\w.+-]+@[\w-]+(?:\.[\w-]+)+   # an e-mail address
