@@ -346,3 +346,13 @@ def test_credential_files_hold_no_finding(path: Path) -> None:
     fragment = Fragment(path.read_bytes(), str(path), Origin.FILE)
     found = [f"{c.rule_id}@{c.line}" for c in detector.detect(fragment).candidates]
     assert found == []
+
+
+def test_a_provider_token_is_not_also_a_generic_finding() -> None:
+    detector = Detector(RULES.rules, engine="python")
+    text = f"GITHUB_TOKEN={gen('${gen:github-token:ghp}')}\nAPI_TOKEN={gen('${rand:alnum:32}')}\n"
+    found = detector.detect(Fragment(text.encode(), "a.env", Origin.FILE)).candidates
+    assert sorted((c.rule_id, c.line) for c in found) == [
+        ("generic-token-assignment", 2),
+        ("github-pat", 1),
+    ]

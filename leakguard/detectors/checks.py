@@ -20,6 +20,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
+
+from leakguard.models import Candidate
 
 # Words that mark documentation, templates and test values. Six letters or more: counted
 # anywhere in one case. Shorter: counted at a boundary (see module docstring).
@@ -171,3 +174,27 @@ def is_placeholder(value: str) -> bool:
         return True
     stripped = value.strip()
     return len(stripped) >= 4 and len(set(stripped.lower())) <= 2
+
+
+GENERIC_PROVIDER = "Generic"
+
+
+def drop_shadowed(candidates: list[Candidate], generic_ids: frozenset[str]) -> list[Candidate]:
+    """Without the generic findings (`password = ...`, `token: ...`, a password in a URL) whose
+    span overlaps a finding of a specific rule: `GITHUB_TOKEN=ghp_...` is one GitHub token, not
+    also a generic token."""
+    if len(candidates) < 2 or not generic_ids:
+        return candidates
+    specific = [c for c in candidates if c.rule_id not in generic_ids]
+    if not specific:
+        return candidates
+    return [c for c in candidates if c.rule_id not in generic_ids or not _overlaps(c, specific)]
+
+
+def _overlaps(candidate: Candidate, others: Sequence[Candidate]) -> bool:
+    start = (candidate.line, candidate.column)
+    end = (candidate.end_line, candidate.end_column)
+    return any(
+        (other.line, other.column) < end and start < (other.end_line, other.end_column)
+        for other in others
+    )

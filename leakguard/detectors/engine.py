@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from leakguard.detectors.checks import GENERIC_PROVIDER, drop_shadowed
 from leakguard.detectors.decoding import MAX_DEPTH, decoded_candidates
 from leakguard.detectors.prefilter import Hit, Prefilter, build_prefilter
 from leakguard.detectors.recognizers import Recognizer, Rejection, make_recognizer
@@ -45,6 +46,7 @@ class Detector:
             make_recognizer(rule, self.settings) for rule in self.rules
         )
         self.prefilter: Prefilter = build_prefilter(self.rules, engine)
+        self.generic_ids = frozenset(r.id for r in self.rules if r.provider == GENERIC_PROVIDER)
 
     def detect(self, fragment: Fragment, *, explain: bool = False, depth: int = 0) -> Detection:
         """Candidates in the fragment, then in its base64/hex/percent-encoded runs (`depth`:
@@ -52,6 +54,7 @@ class Detector:
         result = self._detect_plain(fragment, explain=explain)
         if depth < MAX_DEPTH:
             result.candidates.extend(decoded_candidates(self, fragment, result.candidates, depth))
+        result.candidates = drop_shadowed(result.candidates, self.generic_ids)
         return result
 
     def _detect_plain(self, fragment: Fragment, *, explain: bool) -> Detection:
