@@ -44,8 +44,6 @@ MAX_DECODED_BYTES = 256 * 1024  # per fragment and level
 MAX_DEPTH = 2  # levels of decoding: base64 inside base64 is found, deeper is not
 PEEK = 16  # characters decoded first to judge a run
 
-BASE64_RUN = re.compile(rb"[A-Za-z0-9+/_-]{%d,}={0,2}" % MIN_BASE64)
-PERCENT_RUN = re.compile(rb"[A-Za-z0-9._~+!*'();:@&=$,/?#\[\]%-]*%[0-9A-Fa-f]{2}[^\s\"'<>`]*")
 PERCENT_ESCAPE = re.compile(rb"%[0-9A-Fa-f]{2}")
 HEX = re.compile(rb"[0-9A-Fa-f]+")
 HASH_PREFIX = re.compile(rb"(?:sha(?:1|224|256|384|512)|md5|blake2b?)-", re.I)
@@ -54,6 +52,10 @@ HASH_LABEL = re.compile(
     rb"[\"']?[-:= ]{1,3}[\"']?$",
     re.I,
 )
+LABEL_END = frozenset(b"-:= \"'")
+# The first base64 character of every 3-byte group holds the top 6 bits of a byte: for
+# printable ASCII (0x20-0x7E) that character is one of these.
+TEXT_LEADS = frozenset(b"IJKLMNOPQRSTUVWXYZabcdef")
 PRINTABLE = frozenset(b"\t\n\r" + bytes(range(0x20, 0x7F)))
 
 
@@ -74,35 +76,78 @@ def encoded_runs(
     left alone (a run equal to one, such as a Kubernetes `data:` value, is still decoded: the
     token inside may be more telling than the blob).
     """
-    for match in BASE64_RUN.finditer(data):
+    for start, end in _base64_runs(data):
         if budget <= 0:
             return
-        start, end = match.span()
-        run = match.group()
+        run = data[start:end]
         if end - start > MAX_RUN or HASH_PREFIX.match(run):
             continue
-        if HASH_LABEL.search(data, max(0, start - 16), start) or _inside(run, found):
+        hex_run = _is_hex(run)
+        if not hex_run and not _may_be_text(run):
             continue
-        decoded = _decode_hex(run) if _is_hex(run) else _decode_base64(run)
+        if start and data[start - 1] in LABEL_END and HASH_LABEL.search(data, start - 16, start):
+            continue
+        if _inside(run, found):
+            continue
+        decoded = _decode_hex(run) if hex_run else _decode_base64(run)
         if decoded is None:
             continue
         budget -= len(decoded)
-        yield EncodedRun(start, end, "hex" if _is_hex(run) else "base64", decoded)
+        yield EncodedRun(start, end, "hex" if hex_run else "base64", decoded)
     if data.count(b"%") < MIN_PERCENT_ESCAPES:
         return
-    for match in PERCENT_RUN.finditer(data):
+    for start, end in _percent_runs(data):
         if budget <= 0:
             return
-        run = match.group()
-        if len(run) < MIN_PERCENT_RUN or len(run) > MAX_RUN:
-            continue
-        if len(PERCENT_ESCAPE.findall(run)) < MIN_PERCENT_ESCAPES:
-            continue
+        run = data[start:end]
         decoded = urllib.parse.unquote_to_bytes(run)
         if not _printable(decoded):
             continue
         budget -= len(decoded)
-        yield EncodedRun(match.start(), match.end(), "percent", decoded)
+        yield EncodedRun(start, end, "percent", decoded)
+
+
+# Byte classes as translation tables, so that runs are found with bytes.find (C speed) rather
+# than a regex tried at every position.
+_B64_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-"
+_B64_CLASS = bytes(0x61 if byte in _B64_CHARS else 0x20 for byte in range(256))
+_URL_CHARS = _B64_CHARS + b"%.~!*'();:@&=$,?#[]"
+_URL_CLASS = bytes(0x75 if byte in _URL_CHARS else 0x20 for byte in range(256))
+
+
+def _base64_runs(data: bytes) -> Iterator[tuple[int, int]]:
+    """(start, end) of every run of at least `MIN_BASE64` base64 characters, with up to two
+    `=` of padding."""
+    classes = data.translate(_B64_CLASS)
+    needle = b"a" * MIN_BASE64
+    position = classes.find(needle)
+    while position != -1:
+        end = classes.find(b" ", position)
+        if end == -1:
+            end = len(data)
+        stop = end
+        while stop < len(data) and stop - end < 2 and data[stop] == 0x3D:  # "="
+            stop += 1
+        yield position, stop
+        position = classes.find(needle, end)
+
+
+def _percent_runs(data: bytes) -> Iterator[tuple[int, int]]:
+    """(start, end) of URL-like runs holding at least `MIN_PERCENT_ESCAPES` escapes."""
+    classes = data.translate(_URL_CLASS)
+    done = 0
+    for match in PERCENT_ESCAPE.finditer(data):
+        if match.start() < done:
+            continue
+        start = classes.rfind(b" ", 0, match.start()) + 1
+        end = classes.find(b" ", match.start())
+        if end == -1:
+            end = len(data)
+        done = end
+        if not MIN_PERCENT_RUN <= end - start <= MAX_RUN:
+            continue
+        if len(PERCENT_ESCAPE.findall(data, start, end)) >= MIN_PERCENT_ESCAPES:
+            yield start, end
 
 
 def decoded_candidates(
@@ -116,6 +161,7 @@ def decoded_candidates(
         return []
     data = fragment.data
     values = [candidate.value for candidate in plain]
+    known = {(candidate.rule_id, candidate.value) for candidate in plain}
     found: list[Candidate] = []
     for run in encoded_runs(data, values):
         inner = Fragment(run.decoded, fragment.path, fragment.origin, fragment.commit)
@@ -127,6 +173,8 @@ def decoded_candidates(
         line_text = decode(data[line_start : _line_end(data, run.start)]).rstrip("\r")
         previous = _previous_line(data, line_start)
         for candidate in detection.candidates:
+            if (candidate.rule_id, candidate.value) in known:
+                continue  # the plain scan reported it already (a key left readable in a URL)
             found.append(
                 replace(
                     candidate,
@@ -147,6 +195,12 @@ def _inside(run: bytes, found: Sequence[str]) -> bool:
         return False
     text = run.decode("ascii")
     return any(text in value and text != value for value in found)
+
+
+def _may_be_text(run: bytes) -> bool:
+    """Cheap test before any decoding: base64 of text has a printable-range lead character at
+    every fourth position (an identifier such as `some_long_function_name` does not)."""
+    return all(lead in TEXT_LEADS for lead in run[0 : PEEK * 2 : 4])
 
 
 def _is_hex(run: bytes) -> bool:
