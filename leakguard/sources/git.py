@@ -1,9 +1,11 @@
 """Running git on a repository nobody vouched for.
 
 Every git process leakguard starts goes through `git_command`: the repository's own
-configuration may name programs (hooks, fsmonitor, external diff, textconv, pagers) and its refs
-may include replace objects that show a scanner other content than a checkout would. The options
-below switch each of those off, whatever the repository's `.git/config` says.
+configuration may name programs (hooks, fsmonitor, external diff, textconv, pagers, the
+`uploadpack` a partial clone runs to fetch a missing object) or change what git shows (replace
+objects, grafts, `log.showRoot=false` hiding the first commit's files). The options below switch
+each of those off, whatever the repository's `.git/config` says; `tests/test_hostile_git.py`
+attacks each one.
 """
 
 from __future__ import annotations
@@ -35,6 +37,17 @@ SAFE_CONFIG = (
     "gc.auto=0",
     "maintenance.auto=false",
     "safe.bareRepository=all",
+    # No transport at all: a partial clone would otherwise fetch a missing object on read,
+    # running the repository's `remote.<name>.uploadpack` or an `ext::` command.
+    "protocol.allow=never",
+    "core.useReplaceRefs=false",
+    # What `git log --raw` lists must not depend on the repository's configuration.
+    "log.showRoot=true",
+    "log.mailmap=false",
+    "diff.relative=false",
+    "diff.ignoreSubmodules=none",
+    "i18n.logOutputEncoding=UTF-8",
+    "advice.graftFileDeprecated=false",
 )
 
 SAFE_ENV = {
@@ -47,6 +60,12 @@ SAFE_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_ASKPASS": "",
     "SSH_ASKPASS": "",
+    # An empty allow-list forbids every transport, and wins over `protocol.<name>.allow`
+    # in the repository's configuration (which `protocol.allow=never` does not).
+    "GIT_ALLOW_PROTOCOL": "",
+    "GIT_NO_LAZY_FETCH": "1",
+    # `.git/info/grafts` can cut a commit's parents and hide them from `git log --all`.
+    "GIT_GRAFT_FILE": "/dev/null",
 }
 # Variables that would point git at other repositories, configuration or programs.
 UNSAFE_ENV = (
@@ -63,7 +82,6 @@ UNSAFE_ENV = (
     "GIT_CONFIG_PARAMETERS",
     "GIT_CONFIG_COUNT",
     "GIT_REPLACE_REF_BASE",
-    "GIT_GRAFT_FILE",
     "GIT_SHALLOW_FILE",
     "GIT_EXEC_PATH",
     "GIT_TRACE",

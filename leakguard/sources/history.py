@@ -100,6 +100,8 @@ class GitHistory:
             "--raw",
             "-c",  # merges: paths that differ from every parent (a conflict resolved with new text)
             "--no-abbrev",
+            "--root",  # the first commit's files are changes too, whatever log.showRoot says
+            "--encoding=UTF-8",
             "--no-renames",
             "--no-ext-diff",
             "--no-textconv",
