@@ -123,10 +123,18 @@ def _line_starts_of_matches(regex: Any, data: bytes) -> list[int]:
 
 
 def _latin1_re2(pattern: str) -> Any:
+    """The trigger regex, matching within one line only (`^`/`$` at line ends).
+
+    Rules with regex triggers are confirmed line by line, so a match across lines could never
+    be confirmed; letting one run on made each search scan to the end of the text, and the scan
+    quadratic in the number of lines (a user rule `(?s)a.*b` took minutes on 160 kB). Without
+    newlines a search ends on the line it matched, so the searches together read each byte once.
+    """
     options = re2.Options()
     options.encoding = re2.Options.Encoding.LATIN1
     options.max_mem = 64 << 20
-    return re2.compile(pattern.encode("utf-8"), options)
+    options.never_nl = True
+    return re2.compile(b"(?m)" + pattern.encode("utf-8"), options)
 
 
 class HyperscanPrefilter:
@@ -149,7 +157,9 @@ class HyperscanPrefilter:
             for t in triggers
         ]
         compiled, rejected = _compile_cached(hyperscan, expressions, flags)
-        self._database = compiled
+        # When Hyperscan took no expression its database is a stand-in, which prefilter mode
+        # widens to match every "x": never scan with it.
+        self._database = compiled if len(rejected) < len(expressions) else None
         # Regexes Hyperscan cannot take even in prefilter mode are searched with RE2.
         self._rejected = [
             (triggers[i].rule_index, _latin1_re2(triggers[i].pattern)) for i in rejected
@@ -157,7 +167,7 @@ class HyperscanPrefilter:
 
     def scan(self, data: bytes) -> list[Hit]:
         hits: list[Hit] = []
-        if data:
+        if data and self._database is not None:
             trigger_rule = self._trigger_rule
             append = hits.append
 
