@@ -38,6 +38,20 @@ class Options:
     jobs: int | None
     engine: str
     ner_model: str | None
+    allow_partial: bool = False
+    max_file_size: int | None = None  # bytes, 0 for no limit; None: the default limit
+    timeout: float | None = None
+
+
+def _size_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
+    from leakguard.scan import parse_size
+
+    if value is None:
+        return None
+    try:
+        return parse_size(value) or 0
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def scan_options(command: F) -> F:
@@ -89,6 +103,25 @@ def scan_options(command: F) -> F:
             help="Prefilter engine; findings are the same with each.",
         ),
         click.option("--ner-model", help="spaCy pipeline (package or path) for names in prose."),
+        click.option(
+            "--allow-partial",
+            is_flag=True,
+            help="Exit 0/1 on findings even when something could not be scanned (it is still "
+            "reported). Without it, an incomplete scan exits 2.",
+        ),
+        click.option(
+            "--max-file-size",
+            metavar="SIZE",
+            callback=_size_option,
+            help="Scan at most SIZE of each file or blob (e.g. 50M, 1G; 0: no limit); the rest of "
+            "a larger one is reported as not scanned. Default: 256M.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            metavar="SECONDS",
+            help="Stop after SECONDS; what was not scanned by then is reported (exit 2).",
+        ),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -105,6 +138,9 @@ def scan_options(command: F) -> F:
             jobs=kwargs.pop("jobs"),
             engine=kwargs.pop("engine"),
             ner_model=kwargs.pop("ner_model"),
+            allow_partial=kwargs.pop("allow_partial"),
+            max_file_size=kwargs.pop("max_file_size"),
+            timeout=kwargs.pop("timeout"),
         )
         command(options, **kwargs)
 
@@ -229,13 +265,19 @@ def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
     from leakguard.detectors.settings import DetectionSettings
     from leakguard.filters import FilterChain
     from leakguard.filters.inline import InlineAllowFilter
+    from leakguard.interrupts import stop_on_signals
     from leakguard.parallel import default_jobs
     from leakguard.pipeline import ScanRequest, run_scan
     from leakguard.reports import Report, render
+    from leakguard.reports.escaping import printable
+    from leakguard.scan import DEFAULT_MAX_FILE_SIZE
 
     config = find_config(options.config, root)
     settings = DetectionSettings(ner_model=options.ner_model)
     detector = Detector(config.rules(), engine=options.engine, settings=settings)
+    max_file_size = options.max_file_size
+    if max_file_size is None:
+        max_file_size = DEFAULT_MAX_FILE_SIZE
     request = ScanRequest(
         source=source,
         detector=detector,
@@ -243,25 +285,43 @@ def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
         jobs=options.jobs or default_jobs(),
         show_values=options.show_values,
         explain=options.verbose,
+        max_file_size=max_file_size or None,
+        timeout=options.timeout,
     )
-    with progress_display(options, source) as progress:
-        outcome = run_scan(request, progress)
-    report = Report(outcome=outcome, kind=kind, verbose=options.verbose)
-    text = render(options.format, report)
-    if options.output is not None:
-        write_atomically(options.output, text)
-    elif outcome.findings or not options.quiet or options.format != "text":
-        click.echo(text, nl=False)
+    # SIGTERM stops the scan like Ctrl-C: workers stopped, no report written, exit 2.
+    with stop_on_signals():
+        with progress_display(options, source) as progress:
+            outcome = run_scan(request, progress)
+        report = Report(outcome=outcome, kind=kind, verbose=options.verbose)
+        text = render(options.format, report)
+        if options.output is not None:
+            write_atomically(options.output, text)
+        elif outcome.findings or not options.quiet or options.format != "text":
+            click.echo(text, nl=False)
 
-    incomplete = [issue for issue in outcome.stats.issues if issue.incomplete]
-    if incomplete:
+    stats = outcome.stats
+    if options.verbose:
+        # A hook that scanned nothing must say so: the count is the proof it looked.
         click.echo(
-            f"leakguard: scan error: {len(incomplete)} item(s) could not be scanned "
-            f"(first: {incomplete[0].path}: {incomplete[0].detail}); the result is not "
-            "trustworthy (exit 2).",
+            f"leakguard: scanned {stats.fragments} file(s)/blob(s), {stats.lines} line(s), "
+            f"{stats.bytes} bytes from {printable(outcome.source)}",
             err=True,
         )
-        sys.exit(EXIT_ERROR)
+    incomplete = [issue for issue in stats.issues if issue.incomplete]
+    if incomplete:
+        first = incomplete[0]
+        summary = (
+            f"{len(incomplete)} item(s) could not be scanned "
+            f"(first: {printable(first.path)}: {printable(first.detail)})"
+        )
+        if not options.allow_partial:
+            click.echo(
+                f"leakguard: scan error: {summary}; the result is not trustworthy (exit 2). "
+                "--allow-partial accepts an incomplete scan.",
+                err=True,
+            )
+            sys.exit(EXIT_ERROR)
+        click.echo(f"leakguard: warning: {summary}; accepted with --allow-partial.", err=True)
     sys.exit(EXIT_FINDINGS if outcome.findings else EXIT_CLEAN)
 
 
@@ -320,6 +380,8 @@ class progress_display:
 
 
 def main() -> None:
+    from leakguard.reports.escaping import printable
+
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -327,18 +389,25 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_ERROR)
-    except click.exceptions.Abort:
-        click.echo("leakguard: interrupted; the scan is incomplete (exit 2).", err=True)
-        sys.exit(EXIT_ERROR)
-    except KeyboardInterrupt:
-        click.echo("leakguard: interrupted; the scan is incomplete (exit 2).", err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt) as exc:
+        cause = exc.__cause__ if isinstance(exc, click.exceptions.Abort) else exc
+        name = getattr(cause, "signal_name", "SIGINT")
+        click.echo(
+            f"leakguard: interrupted ({name}); the scan is incomplete and no report was "
+            "written (exit 2).",
+            err=True,
+        )
         sys.exit(EXIT_ERROR)
     except LeakguardError as exc:
-        click.echo(f"leakguard: {exc.label}: {exc} (exit 2)", err=True)
+        # Messages quote paths, refs and git's own errors: all from the repository under scan.
+        click.echo(f"leakguard: {exc.label}: {printable(str(exc))} (exit 2)", err=True)
         sys.exit(EXIT_ERROR)
     except Exception as exc:
+        from leakguard.scan import describe_exception
+
+        # Type and place only: an exception's message may quote what was being scanned.
         click.echo(
-            f"leakguard: internal error: {type(exc).__name__}: {exc} (exit 2). "
+            f"leakguard: internal error: {describe_exception(exc)} (exit 2). "
             "Please report it with the command you ran.",
             err=True,
         )

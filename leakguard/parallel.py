@@ -4,7 +4,8 @@ Workers are forked after the detector is built, so they share its compiled rules
 each opens its own content reader (its own `git cat-file`): content never passes through the
 parent. The parent hands out small batches of units over a pipe per worker and waits on the
 pipes and on the workers' process sentinels together, so a worker that dies (killed, out of
-memory) is noticed at once and ends the scan with an error instead of a silent gap.
+memory) is noticed at once: the units it held come back as "not scanned" issues that name them,
+and the remaining workers carry on. When none is left, the scan stops with a `ScanError`.
 """
 
 from __future__ import annotations
@@ -13,19 +14,25 @@ import contextlib
 import multiprocessing
 import os
 import signal
-import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing.connection import Connection, wait
+from multiprocessing.context import ForkContext
 from multiprocessing.process import BaseProcess
 
 from leakguard.errors import ScanError
+from leakguard.interrupts import reset_in_worker
+from leakguard.models import IssueKind, ScanIssue, ScanStats
 from leakguard.scan import UnitResult, UnitScanner
 from leakguard.sources import ScanUnit
 
 BATCH = 8
 IN_FLIGHT = 2  # batches queued per worker, so none waits for the parent
+# Test hook (tests/test_hostile_faults.py): cap each worker's address space at its size after
+# the fork plus this many bytes, to show that a worker out of memory fails the scan closed.
+MEMORY_HEADROOM_VARIABLE = "LEAKGUARD_TEST_WORKER_MEMORY_HEADROOM"
 
 
 def default_jobs() -> int:
@@ -35,101 +42,165 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+@dataclass
+class Worker:
+    process: BaseProcess
+    connection: Connection
+    pending: deque[ScanUnit] = field(default_factory=deque)  # sent, result not back yet
+
+    @classmethod
+    def start(cls, context: ForkContext, make_scanner: Callable[[], UnitScanner]) -> Worker:
+        parent_end, child_end = context.Pipe()
+        process = context.Process(target=_work, args=(make_scanner, child_end), daemon=True)
+        process.start()
+        child_end.close()
+        return cls(process, parent_end)
+
+
+class WorkerDied(Exception):
+    pass
+
+
 def scan_in_parallel(
     make_scanner: Callable[[], UnitScanner], units: Iterable[ScanUnit], jobs: int
 ) -> Iterator[UnitResult]:
-    """Results of all units, in no particular order; raises `ScanError` if a worker fails."""
+    """Results of all units, in no particular order; raises `ScanError` if every worker died."""
     context = multiprocessing.get_context("fork")
-    workers: list[tuple[BaseProcess, Connection]] = []
+    workers: list[Worker] = []
+    finished = False
     try:
         for _ in range(jobs):
-            parent_end, child_end = context.Pipe()
-            process = context.Process(target=_work, args=(make_scanner, child_end), daemon=True)
-            process.start()
-            child_end.close()
-            workers.append((process, parent_end))
+            workers.append(Worker.start(context, make_scanner))
         yield from _dispatch(workers, iter(units))
+        finished = True
     finally:
-        for _, connection in workers:
-            with contextlib.suppress(OSError, ValueError):
-                connection.send(None)
-            connection.close()
-        for process, _ in workers:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
-                process.join()
+        _stop(workers, gracefully=finished)
 
 
-def _dispatch(
-    workers: list[tuple[BaseProcess, Connection]], units: Iterator[ScanUnit]
-) -> Iterator[UnitResult]:
-    pending: dict[Connection, deque[int]] = {connection: deque() for _, connection in workers}
-    by_sentinel = {process.sentinel: process for process, _ in workers}
+def _dispatch(workers: list[Worker], units: Iterator[ScanUnit]) -> Iterator[UnitResult]:
+    live = list(workers)
     exhausted = False
+    last_death = ""
     while True:
-        if not exhausted:
-            for _, connection in workers:
-                while len(pending[connection]) < IN_FLIGHT:
-                    batch = list(islice(units, BATCH))
-                    if not batch:
-                        exhausted = True
-                        break
-                    connection.send(batch)
-                    pending[connection].append(len(batch))
-                if exhausted:
+        for worker in list(live):
+            while not exhausted and len(worker.pending) <= (IN_FLIGHT - 1) * BATCH:
+                batch = list(islice(units, BATCH))
+                if not batch:
+                    exhausted = True
                     break
-        if exhausted and not any(pending.values()):
+                worker.pending.extend(batch)
+                try:
+                    worker.connection.send(batch)
+                except OSError:
+                    live.remove(worker)
+                    last_death = _death(worker)
+                    yield from _lost(worker, last_death)
+                    break
+        if exhausted and not any(worker.pending for worker in live):
             return
-        ready = wait([*pending, *by_sentinel])
-        for item in ready:
-            if isinstance(item, Connection):
-                yield from _reply(item, pending)
-        for item in ready:
-            if item in by_sentinel:
-                # A worker only exits when told to: anything else is a crash. Take what it
-                # finished, then fail.
-                process = by_sentinel[item]
-                connection = next(c for p, c in workers if p is process)
-                while pending[connection] and connection.poll():
-                    yield from _reply(connection, pending)
-                raise ScanError(
-                    f"a scan worker died (exit code {process.exitcode}); the scan is "
-                    "incomplete. Run again, or with --jobs 1 to rule out memory limits."
-                )
+        if not live:
+            raise ScanError(
+                f"every scan worker died (the last {last_death}); the scan is incomplete. "
+                "Run again, or with --jobs 1 to rule out memory limits."
+            )
+        waiting = {worker.connection: worker for worker in live if worker.pending}
+        sentinels = {worker.process.sentinel: worker for worker in live}
+        ready = wait([*waiting, *sentinels])
+        dead: list[Worker] = [sentinels[item] for item in ready if item in sentinels]
+        for connection, worker in waiting.items():
+            if connection not in ready or worker in dead:
+                continue
+            try:
+                yield _reply(worker)
+            except WorkerDied:
+                dead.append(worker)
+        for worker in dead:
+            # Take what it finished before it died, then report the rest as not scanned.
+            with contextlib.suppress(WorkerDied):
+                while worker.pending and worker.connection.poll():
+                    yield _reply(worker)
+            live.remove(worker)
+            last_death = _death(worker)
+            yield from _lost(worker, last_death)
 
 
-def _reply(connection: Connection, pending: dict[Connection, deque[int]]) -> list[UnitResult]:
-    reply = _receive(connection)
-    pending[connection].popleft()
-    if isinstance(reply, str):
-        raise ScanError(f"a scan worker failed: {reply}")
-    return reply
-
-
-def _receive(connection: Connection) -> list[UnitResult] | str:
+def _reply(worker: Worker) -> UnitResult:
+    """The next result; workers answer unit by unit, in the order they were sent."""
     try:
-        return connection.recv()
-    except (EOFError, OSError) as exc:
-        raise ScanError(
-            f"lost contact with a scan worker ({exc}); the scan is incomplete"
-        ) from None
+        result: UnitResult = worker.connection.recv()
+    except (EOFError, OSError):
+        raise WorkerDied from None
+    worker.pending.popleft()
+    return result
+
+
+def _death(worker: Worker) -> str:
+    process = worker.process
+    process.join(timeout=1)
+    if process.is_alive():
+        process.kill()
+        process.join()
+    code = process.exitcode
+    worker.connection.close()
+    if code is not None and code < 0:
+        name = signal.Signals(-code).name
+        hint = ": out of memory?" if name == "SIGKILL" else ""
+        return f"scan worker was killed by {name}{hint}"
+    return f"scan worker exited unexpectedly (exit code {code})"
+
+
+def _lost(worker: Worker, death: str) -> Iterator[UnitResult]:
+    while worker.pending:
+        unit = worker.pending.popleft()
+        commit = unit.commit.sha if unit.commit else None
+        issue = ScanIssue(IssueKind.WORKER_FAILED, unit.path, f"the {death}", commit)
+        yield UnitResult(unit, stats=ScanStats(issues=[issue]))
+
+
+def _stop(workers: list[Worker], *, gracefully: bool) -> None:
+    """Done: tell the workers to finish. Stopped early: terminate them at once (SIGTERM runs
+    their `finally` blocks, which close their git processes)."""
+    for worker in workers:
+        with contextlib.suppress(OSError, ValueError):
+            if gracefully:
+                worker.connection.send(None)
+            else:
+                worker.process.terminate()
+    for worker in workers:
+        worker.process.join(timeout=5 if gracefully else 2)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+        worker.connection.close()
 
 
 def _work(make_scanner: Callable[[], UnitScanner], connection: Connection) -> None:
-    # The parent handles Ctrl-C and stops the workers; a worker must not die half-way on its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    reset_in_worker()
+    _limit_memory_for_tests()
     scanner = make_scanner()
     try:
         while True:
             batch = connection.recv()
             if batch is None:
                 return
-            try:
-                connection.send([scanner.scan(unit) for unit in batch])
-            except Exception as exc:
-                connection.send(f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
-    except (EOFError, OSError, KeyboardInterrupt):
+            # `scan` turns every error of a unit into an issue naming it; anything else
+            # (a result that cannot be sent) ends the worker, and the parent reports its units.
+            # One message per unit: a worker stopped mid-batch loses only the unit it was on.
+            for unit in batch:
+                connection.send(scanner.scan(unit))
+    except (EOFError, OSError):
         return
     finally:
         scanner.reader.close()
+
+
+def _limit_memory_for_tests() -> None:
+    headroom = os.environ.get(MEMORY_HEADROOM_VARIABLE)
+    if not headroom:
+        return
+    import resource
+
+    with open("/proc/self/statm") as statm:
+        size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    limit = size + int(headroom)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

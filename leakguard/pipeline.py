@@ -9,13 +9,15 @@ from itertools import chain, islice
 
 from leakguard.detectors.engine import Detector
 from leakguard.detectors.recognizers import Rejection
+from leakguard.errors import ScanError
 from leakguard.filters import FilterChain
 from leakguard.fingerprint import fingerprint_key
-from leakguard.models import Finding, ScanStats
+from leakguard.interrupts import ScanTimeout, deadline
+from leakguard.models import Finding, IssueKind, ScanIssue, ScanStats
 from leakguard.parallel import BATCH, scan_in_parallel
 from leakguard.redact import make_finding
-from leakguard.scan import UnitResult, UnitScanner, scan_serially
-from leakguard.sources import Source
+from leakguard.scan import DEFAULT_MAX_FILE_SIZE, UnitResult, UnitScanner, scan_serially
+from leakguard.sources import ScanUnit, Source
 
 # Below this many units, forking workers costs more than it saves (a pre-commit hook).
 PARALLEL_THRESHOLD = 4 * BATCH
@@ -55,6 +57,81 @@ class ScanRequest:
     jobs: int = 1
     show_values: bool = False
     explain: bool = False
+    max_file_size: int | None = DEFAULT_MAX_FILE_SIZE  # None: no limit
+    timeout: float | None = None  # seconds; what is not scanned by then is reported
+
+
+class Ledger:
+    """The units taken from the source whose results have not come back yet.
+
+    When a scan stops early (its timeout, or its last worker died), this is what names the
+    units that were not scanned, and the rest of the source that was never listed. A source
+    whose listing fails half-way (`git log` on a damaged repository) ends the listing with an
+    issue instead of losing the units already listed.
+    """
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.pending: dict[int, ScanUnit] = {}
+        self.last: ScanUnit | None = None
+        self.exhausted = False
+        self.issues: list[ScanIssue] = []
+        self._units = iter(source.units())
+
+    def __iter__(self) -> Iterator[ScanUnit]:
+        while True:
+            try:
+                unit = next(self._units)
+            except StopIteration:
+                self.exhausted = True
+                return
+            except ScanError as exc:
+                self.exhausted = True
+                self.issues.append(
+                    ScanIssue(
+                        IssueKind.GIT_ERROR,
+                        self.source.describe(),
+                        f"listing stopped{self._after()}: {exc}; what it did not list was "
+                        "not scanned",
+                    )
+                )
+                return
+            self.pending[unit.sequence] = unit
+            self.last = unit
+            yield unit
+
+    def done(self, unit: ScanUnit) -> None:
+        self.pending.pop(unit.sequence, None)
+
+    def not_scanned(self, kind: IssueKind, reason: str) -> list[ScanIssue]:
+        issues = [
+            ScanIssue(kind, unit.path, reason, _sha(unit))
+            for unit in sorted(self.pending.values(), key=lambda unit: unit.sequence)
+        ]
+        if not self.exhausted:
+            issues.append(
+                ScanIssue(
+                    kind,
+                    self.source.describe(),
+                    f"everything not yet listed{self._after()}: {reason}",
+                )
+            )
+        return issues
+
+    def close(self) -> None:
+        close = getattr(self._units, "close", None)
+        if close is not None:
+            close()
+
+    def _after(self) -> str:
+        if self.last is None:
+            return ""
+        commit = f" in commit {self.last.commit.sha[:12]}" if self.last.commit else ""
+        return f" after {self.last.path}{commit}"
+
+
+def _sha(unit: ScanUnit) -> str | None:
+    return unit.commit.sha if unit.commit else None
 
 
 def run_scan(
@@ -69,27 +146,43 @@ def run_scan(
     dropped: list[Dropped] = []
     rejections: list[tuple[str, Rejection]] = []
 
-    for result in _results(request):
-        stats.merge(result.stats)
-        unit = result.unit
-        rejections.extend((unit.path, rejection) for rejection in result.rejections)
-        for candidate in result.candidates:
-            rule = rules[candidate.rule_id]
-            finding = make_finding(candidate, unit, rule, key=key, show_values=request.show_values)
-            reason = request.filters.drop_reason(candidate, unit, rule)
-            if reason is not None:
-                dropped.append(
-                    Dropped(finding.fingerprint, rule.id, unit.path, candidate.line, reason)
-                )
-                continue
-            # The same value at the same path is one finding: where it first appeared.
-            order = (unit.sequence, candidate.line, candidate.column)
-            current = best.get(finding.fingerprint)
-            if current is None or order < current[0]:
-                best[finding.fingerprint] = (order, finding)
-        if progress is not None:
-            progress(result)
+    ledger = Ledger(source)
+    stopped: list[ScanIssue] = []
+    try:
+        with deadline(request.timeout):
+            for result in _results(request, ledger):
+                stats.merge(result.stats)
+                unit = result.unit
+                rejections.extend((unit.path, rejection) for rejection in result.rejections)
+                for candidate in result.candidates:
+                    rule = rules[candidate.rule_id]
+                    finding = make_finding(
+                        candidate, unit, rule, key=key, show_values=request.show_values
+                    )
+                    reason = request.filters.drop_reason(candidate, unit, rule)
+                    if reason is not None:
+                        dropped.append(
+                            Dropped(finding.fingerprint, rule.id, unit.path, candidate.line, reason)
+                        )
+                        continue
+                    # The same value at the same path is one finding: where it first appeared.
+                    order = (unit.sequence, candidate.line, candidate.column)
+                    current = best.get(finding.fingerprint)
+                    if current is None or order < current[0]:
+                        best[finding.fingerprint] = (order, finding)
+                ledger.done(unit)
+                if progress is not None:
+                    progress(result)
+    except ScanTimeout:
+        reason = f"the scan reached its --timeout of {request.timeout:g} s"
+        stopped = ledger.not_scanned(IssueKind.TIMEOUT, reason)
+    except ScanError as exc:
+        stopped = ledger.not_scanned(IssueKind.WORKER_FAILED, str(exc))
+    finally:
+        ledger.close()
 
+    stats.issues.extend(ledger.issues)
+    stats.issues.extend(stopped)
     stats.issues.extend(source.issues())
     stats.commits = getattr(source, "commits_seen", 0)
     findings = [finding for _, finding in sorted(best.values(), key=lambda item: item[0])]
@@ -104,7 +197,7 @@ def run_scan(
     )
 
 
-def _results(request: ScanRequest) -> Iterator[UnitResult]:
+def _results(request: ScanRequest, ledger: Ledger) -> Iterator[UnitResult]:
     source = request.source
 
     def make_scanner() -> UnitScanner:
@@ -113,9 +206,10 @@ def _results(request: ScanRequest) -> Iterator[UnitResult]:
             source.reader(),
             compare_with_parent=source.compare_with_parent,
             explain=request.explain,
+            max_size=request.max_file_size,
         )
 
-    units = iter(source.units())
+    units = iter(ledger)
     head = list(islice(units, PARALLEL_THRESHOLD))
     all_units = chain(head, units)
     if request.jobs <= 1 or len(head) < PARALLEL_THRESHOLD:

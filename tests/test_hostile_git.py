@@ -9,16 +9,14 @@ it manages to run would create a marker file.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import GitRepo, fake_github_token, leakguard
+from hostile import as_nobody, shared_directory
 
 
 @pytest.fixture
@@ -204,49 +202,18 @@ def test_git_environment_of_the_caller_does_not_redirect_the_scan(
 
 
 @pytest.fixture
-def world_readable_dir() -> Iterator[Path]:
-    # pytest's tmp_path is private to root; the unprivileged user must be able to get in.
-    directory = Path(tempfile.mkdtemp(prefix="leakguard-other-user-"))
-    directory.chmod(0o755)
-    try:
+def shared_dir() -> Iterator[Path]:
+    with shared_directory() as directory:
         yield directory
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
 
 
-def as_nobody(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    if os.geteuid() != 0 or shutil.which("setpriv") is None:
-        pytest.skip("needs root and setpriv to run as another user")
-    nobody = "65534"
-    command = ["setpriv", f"--reuid={nobody}", f"--regid={nobody}", "--clear-groups"]
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(home),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    return subprocess.run(
-        [*command, sys.executable, "-m", "leakguard", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-
-
-def test_repository_owned_by_another_user_is_refused_with_advice(
-    world_readable_dir: Path,
-) -> None:
+def test_repository_owned_by_another_user_is_refused_with_advice(shared_dir: Path) -> None:
     # leakguard keeps git's ownership check (safe.directory): README, Security model.
-    repo = GitRepo(world_readable_dir / "repo", world_readable_dir / "root-home")
+    repo = GitRepo(shared_dir / "repo", shared_dir / "root-home")
     repo.commit("one", README="x\n")
-    home = world_readable_dir / "home"
-    home.mkdir(mode=0o777)
-    home.chmod(0o777)
-    for directory in (world_readable_dir, repo.path):
-        directory.chmod(0o755)
+    repo.path.chmod(0o755)
 
-    result = as_nobody("git", str(repo.path), home=home)
+    result = as_nobody("git", str(repo.path), home=shared_dir / "home")
 
     assert result.returncode == 2, result.stderr
     assert "owned by another user" in result.stderr

@@ -7,6 +7,7 @@ objects are compressed, and `leakguard git` reads history properly.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -88,8 +89,13 @@ class FileContent:
 
     def chunks(self, unit: ScanUnit) -> Iterator[bytes]:
         assert unit.file is not None
-        # O_NOFOLLOW: the path was a regular file when listed; refuse a link swapped in since.
-        descriptor = os.open(unit.file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # The path was a regular file when listed. O_NOFOLLOW refuses a link swapped in since;
+        # O_NONBLOCK keeps a FIFO swapped in from blocking the open, and fstat refuses it.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        descriptor = os.open(unit.file, flags)
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.close(descriptor)
+            raise OSError(errno.EINVAL, "no longer a regular file (replaced since it was listed)")
         with os.fdopen(descriptor, "rb") as handle:
             while chunk := handle.read(CHUNK):
                 yield chunk

@@ -1,0 +1,153 @@
+"""Helpers for the hostile-input tests: repositories that make git block, and process trees."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import GitRepo
+
+# Enough units that the scan forks worker processes (pipeline.PARALLEL_THRESHOLD is 32).
+MANY = 40
+
+
+def stuck_repo(repo: GitRepo, extra: dict[str, str] | None = None) -> Path:
+    """A repository whose blob `stuck.txt` is stored as a FIFO: git blocks reading it, for ever.
+
+    A hostile repository can do this; here it makes "the middle of a scan" a moment a test can
+    wait for. Returns the FIFO (see `release`).
+    """
+    files = {f"file{index:02d}.txt": f"line {index}\n" for index in range(MANY)}
+    repo.commit("files", **files, **(extra or {}), **{"stuck.txt": "never read\n"})
+    blob = repo.git("rev-parse", "HEAD:stuck.txt")
+    loose = repo.path / ".git" / "objects" / blob[:2] / blob[2:]
+    loose.unlink()
+    os.mkfifo(loose)
+    return loose
+
+
+def release(fifo: Path) -> None:
+    """Let whatever still blocks on the FIFO go (it reads an empty, invalid object and ends)."""
+    with contextlib.suppress(OSError):
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+def start(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """leakguard as a background process in its own session (so a test can signal the group)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "leakguard", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,
+    )
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        # The command name is in parentheses and may hold spaces: parse after the last ')'.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    found = []
+    for child in children(pid):
+        found.append(child)
+        found.extend(descendants(child))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wchan(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        return ""
+
+
+def blocked_on_fifo(pid: int) -> bool:
+    return wchan(pid) == "wait_for_partner"
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the scan to reach the expected state")
+        time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def cleaned_up(process: subprocess.Popen[str], fifo: Path | None = None) -> Iterator[None]:
+    """Whatever happens in the test, leave no process of it behind."""
+    try:
+        yield
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+        if fifo is not None:
+            release(fifo)
+
+
+@contextlib.contextmanager
+def shared_directory() -> Iterator[Path]:
+    """A directory another user can enter (pytest's tmp_path is private to root)."""
+    directory = Path(tempfile.mkdtemp(prefix="leakguard-hostile-"))
+    directory.chmod(0o755)
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def as_nobody(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """leakguard run as the unprivileged user `nobody` (tests run as root, who reads anything)."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run as another user")
+    home.mkdir(exist_ok=True)
+    home.chmod(0o777)
+    setpriv = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    return subprocess.run(
+        [*setpriv, sys.executable, "-m", "leakguard", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )

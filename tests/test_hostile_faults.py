@@ -1,0 +1,286 @@
+"""Never pass by accident: each way a scan can fail to read something is injected for real, and
+each must end in exit 2 naming what was not scanned (or, with --allow-partial, in a report that
+still lists it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from leakguard.config import Config
+from leakguard.detectors.engine import Detector
+from leakguard.filters import FilterChain
+from leakguard.models import IssueKind, Origin, ScanIssue
+from leakguard.pipeline import ScanRequest, run_scan
+from leakguard.scan import UnitScanner
+from leakguard.sources import ScanUnit
+from leakguard.sources.files import FileContent, WorkingFiles
+
+from conftest import GitRepo, fake_github_token, leakguard
+from hostile import (
+    MANY,
+    alive,
+    as_nobody,
+    blocked_on_fifo,
+    children,
+    cleaned_up,
+    descendants,
+    release,
+    shared_directory,
+    start,
+    stuck_repo,
+    wait_until,
+)
+
+
+def incomplete_issues(result_json: dict) -> list[dict]:
+    return [issue for issue in result_json["summary"]["issues"] if issue["incomplete"]]
+
+
+# --- a blob git cannot produce ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_missing_blob_is_exit_2_and_named(repo: GitRepo, jobs: str) -> None:
+    files = {f"f{index}.txt": f"{index}\n" for index in range(MANY)}
+    repo.commit("files", **files, **{"gone.txt": "lost content\n"})
+    blob = repo.git("rev-parse", "HEAD:gone.txt")
+    (repo.path / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+
+    result = leakguard("git", str(repo.path), "--format", "json", "--jobs", jobs)
+
+    assert result.code == 2
+    [issue] = incomplete_issues(result.json())
+    assert (issue["kind"], issue["path"]) == ("git-error", "gone.txt")
+    assert blob in issue["detail"]
+    assert "gone.txt" in result.stderr
+
+
+def test_history_listing_that_fails_half_way_keeps_what_it_listed(repo: GitRepo) -> None:
+    repo.commit("leak", **{"app.py": f'T = "{fake_github_token("listed")}"\n'})
+    repo.commit("later", **{"dir__later.txt": "x\n"})
+    tree = repo.git("rev-parse", "HEAD:dir")
+    (repo.path / ".git" / "objects" / tree[:2] / tree[2:]).unlink()
+
+    strict = leakguard("git", str(repo.path), "--format", "json")
+    partial = leakguard("git", str(repo.path), "--format", "json", "--allow-partial")
+
+    assert strict.code == 2
+    [issue] = incomplete_issues(strict.json())
+    assert issue["kind"] == "git-error"
+    assert "app.py" in issue["detail"]  # the listing stopped after it
+    assert partial.code == 1  # the leak found before the failure is reported
+    assert not partial.json()["scan"]["complete"]
+    assert incomplete_issues(partial.json()) == [issue]
+    assert "--allow-partial" in partial.stderr
+
+
+# --- a worker process that dies, or runs out of memory ---------------------------------------
+
+
+def test_worker_killed_mid_scan_is_exit_2_naming_its_units(repo: GitRepo) -> None:
+    fifo = stuck_repo(repo)
+    process = start("git", str(repo.path), "--format", "json", "--jobs", "2")
+    with cleaned_up(process, fifo):
+
+        def stuck_worker() -> int | None:
+            for worker in children(process.pid):
+                if any(blocked_on_fifo(git) for git in children(worker)):
+                    return worker
+            return None
+
+        wait_until(lambda: stuck_worker() is not None)
+        worker = stuck_worker()
+        assert worker is not None
+        orphans = children(worker)  # its git, blocked on the FIFO, survives a SIGKILL
+        os.kill(worker, signal.SIGKILL)
+        stdout, stderr = process.communicate(timeout=30)
+        release(fifo)
+
+    assert process.returncode == 2, stderr
+    issues = {i["path"]: i for i in incomplete_issues(json.loads(stdout))}
+    assert issues["stuck.txt"]["kind"] == "worker-failed"
+    assert "SIGKILL" in issues["stuck.txt"]["detail"]
+    wait_until(lambda: not any(alive(pid) for pid in orphans), timeout=10)
+
+
+def test_worker_out_of_memory_is_exit_2_naming_the_blob(repo: GitRepo) -> None:
+    files = {f"f{index}.txt": f"{index}\n" for index in range(MANY)}
+    repo.commit("files", **files, **{"huge.txt": "word " * 4_000_000})
+    env = {"LEAKGUARD_TEST_WORKER_MEMORY_HEADROOM": str(4 << 20)}
+
+    result = leakguard("git", str(repo.path), "--format", "json", "--jobs", "2", env=env)
+
+    assert result.code == 2, result.stderr
+    issues = incomplete_issues(result.json())
+    assert [i["path"] for i in issues] == ["huge.txt"]
+    assert issues[0]["kind"] == "worker-failed"
+    assert "memory" in issues[0]["detail"] or "killed" in issues[0]["detail"]
+
+
+def test_a_detector_error_names_the_unit_and_not_the_content(tmp_path: Path) -> None:
+    target = tmp_path / "data.txt"
+    value = fake_github_token("in-message")
+    target.write_text(f"T = {value}\n")
+
+    class Exploding(Detector):
+        def detect(self, fragment, *, explain=False, depth=0):  # type: ignore[override]
+            raise ValueError(f"cannot judge {fragment.data.decode()}")
+
+    detector = Exploding(Config().rules(), engine="python")
+    scanner = UnitScanner(detector, FileContent())
+    result = scanner.scan(ScanUnit(path="data.txt", origin=Origin.FILE, sequence=0, file=target))
+
+    [issue] = result.stats.issues
+    assert issue.kind is IssueKind.WORKER_FAILED
+    assert "ValueError" in issue.detail
+    assert value not in issue.detail
+    assert value[:8] not in issue.detail
+
+
+# --- files that cannot be read -----------------------------------------------------------------
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    with shared_directory() as directory:
+        yield directory
+
+
+def test_permission_denied_is_exit_2_and_named(shared_dir: Path) -> None:
+    tree = shared_dir / "tree"
+    tree.mkdir()
+    (tree / "readable.txt").write_text("hello\n")
+    (tree / "private.txt").write_text("secret stuff\n")
+    (tree / "private.txt").chmod(0o600)
+    for path in (tree, tree / "readable.txt"):
+        path.chmod(0o755)
+
+    result = as_nobody("files", str(tree), home=shared_dir / "home")
+
+    assert result.returncode == 2
+    assert "private.txt" in result.stdout
+    assert "Permission denied" in result.stdout
+    assert "private.txt" in result.stderr
+
+
+def test_fifo_and_socket_in_a_tree_are_named_not_read(tmp_path: Path) -> None:
+    import socket
+
+    os.mkfifo(tmp_path / "pipe")
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind(str(tmp_path / "sock"))
+        result = leakguard("files", str(tmp_path), "--format", "json")
+
+    assert result.code == 2
+    assert {i["path"].rsplit("/", 1)[-1] for i in incomplete_issues(result.json())} == {
+        "pipe",
+        "sock",
+    }
+
+
+@dataclass
+class ChangingFiles(WorkingFiles):
+    """Lists files, then changes the tree before any is read: a race with another process."""
+
+    change: dict[str, str] = field(default_factory=dict)
+
+    def units(self) -> Iterator[ScanUnit]:
+        listed = list(super().units())
+        for name, how in self.change.items():
+            path = self.paths[0] / name
+            path.unlink()
+            if how == "fifo":
+                os.mkfifo(path)
+        yield from listed
+
+
+def scan_in_process(source: WorkingFiles, **request: object) -> list[ScanIssue]:
+    detector = Detector(Config().rules(), engine="python")
+    outcome = run_scan(
+        ScanRequest(source=source, detector=detector, filters=FilterChain([]), **request)  # type: ignore[arg-type]
+    )
+    return [issue for issue in outcome.stats.issues if issue.incomplete]
+
+
+def test_file_removed_or_swapped_for_a_fifo_after_listing(tmp_path: Path) -> None:
+    for name in ("kept.txt", "removed.txt", "swapped.txt"):
+        (tmp_path / name).write_text("text\n")
+    source = ChangingFiles((tmp_path,), change={"removed.txt": "remove", "swapped.txt": "fifo"})
+
+    started = time.monotonic()
+    issues = scan_in_process(source)
+
+    assert time.monotonic() - started < 10  # the FIFO did not block the read
+    assert sorted((Path(i.path).name, i.kind) for i in issues) == [
+        ("removed.txt", IssueKind.UNREADABLE),
+        ("swapped.txt", IssueKind.UNREADABLE),
+    ]
+
+
+# --- a timeout ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_timeout_is_exit_2_naming_what_was_not_scanned(repo: GitRepo, jobs: str) -> None:
+    fifo = stuck_repo(repo, {"leak.py": f'T = "{fake_github_token("before-timeout")}"\n'})
+    try:
+        started = time.monotonic()
+        strict = leakguard(
+            "git", str(repo.path), "--timeout", "1.5", "--format", "json", "--jobs", jobs
+        )
+        elapsed = time.monotonic() - started
+        partial = leakguard(
+            "git", str(repo.path), "--timeout", "1.5", "--allow-partial", "--jobs", jobs
+        )
+    finally:
+        release(fifo)
+
+    assert strict.code == 2
+    assert elapsed < 10
+    issues = incomplete_issues(strict.json())
+    assert {i["kind"] for i in issues} == {"timeout"}
+    assert "stuck.txt" in [i["path"] for i in issues]
+    assert all("--timeout" in i["detail"] for i in issues)
+    assert [f["location"]["path"] for f in strict.json()["findings"]] == ["leak.py"]
+    assert partial.code == 1  # the finding; the timeout is accepted, and still reported
+    assert "NOT SCANNED: stuck.txt" in partial.stdout
+
+
+# --- interrupting a scan -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("jobs", "how"),
+    [("1", signal.SIGTERM), ("2", signal.SIGTERM), ("2", signal.SIGINT), ("1", signal.SIGHUP)],
+)
+def test_interrupted_scan_stops_its_processes_and_keeps_the_old_report(
+    repo: GitRepo, tmp_path: Path, jobs: str, how: signal.Signals
+) -> None:
+    fifo = stuck_repo(repo)
+    report = tmp_path / "report.json"
+    report.write_text('{"previous": "report"}\n')
+    process = start("git", str(repo.path), "--format", "json", "-o", str(report), "--jobs", jobs)
+    with cleaned_up(process, fifo):
+        # Mid-scan: some git process of the scan is blocked reading the FIFO.
+        wait_until(lambda: any(blocked_on_fifo(pid) for pid in descendants(process.pid)))
+        tree = descendants(process.pid)
+        if how == signal.SIGINT:
+            os.killpg(process.pid, how)  # Ctrl-C: the terminal signals the whole group
+        else:
+            os.kill(process.pid, how)  # a CI runner or `kill`: the main process only
+        _, stderr = process.communicate(timeout=30)
+
+    assert process.returncode == 2
+    assert "interrupted" in stderr
+    assert "no report was written" in stderr
+    assert report.read_text() == '{"previous": "report"}\n'
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report.json.")]
+    wait_until(lambda: not any(alive(pid) for pid in tree), timeout=10)
