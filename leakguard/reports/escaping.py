@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import re
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls (newline, ESC, CSI), line and paragraph separators, bidirectional marks,
+# embeddings, overrides and isolates, invisible format characters (zero width, BOM) that can
+# hide text, and lone surrogates (a name that was not UTF-8).
+CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
+    "\ufeff\ud800-\udfff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept as a surrogate escape
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def printable(text: str) -> str:
-    """Control and bidirectional-override characters shown as escapes; nothing else changes."""
-    return CONTROL.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
-        ),
-        text,
-    )
+    """Control, bidirectional and invisible characters shown as escapes; nothing else changes."""
+    return CONTROL.sub(_escape, text)

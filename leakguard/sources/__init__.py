@@ -16,9 +16,19 @@ from leakguard.models import Commit, Origin, ScanIssue
 from leakguard.sources.git import Repository
 
 
+def path_label(path: str | bytes) -> str:
+    """A path as reports show it: valid Unicode, with bytes that are not UTF-8 as `\\xNN`.
+
+    git and the file system hand out names that need not be UTF-8; such a name, kept as
+    surrogate escapes, would make a JSON report invalid or a write to the terminal fail.
+    """
+    raw = path if isinstance(path, bytes) else path.encode("utf-8", "surrogateescape")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 @dataclass(frozen=True, slots=True)
 class ScanUnit:
-    path: str
+    path: str  # a `path_label`: what reports show
     origin: Origin
     sequence: int  # position in the source's order; the earliest occurrence is the one reported
     commit: Commit | None = None

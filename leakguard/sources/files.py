@@ -16,7 +16,7 @@ from pathlib import Path
 
 from leakguard.errors import UsageError
 from leakguard.models import IssueKind, Origin, ScanIssue
-from leakguard.sources import ScanUnit
+from leakguard.sources import ScanUnit, path_label
 
 SKIPPED_DIRECTORIES = frozenset({".git"})
 CHUNK = 1 << 20
@@ -35,7 +35,7 @@ class WorkingFiles:
                 raise UsageError(f"{path} does not exist")
 
     def describe(self) -> str:
-        return "files " + ", ".join(str(p) for p in self.paths)
+        return "files " + ", ".join(path_label(str(p)) for p in self.paths)
 
     def issues(self) -> list[ScanIssue]:
         return self._issues
@@ -47,7 +47,9 @@ class WorkingFiles:
         sequence = 0
         for root in self.paths:
             for path in self._walk(root):
-                yield ScanUnit(path=str(path), origin=Origin.FILE, sequence=sequence, file=path)
+                yield ScanUnit(
+                    path=path_label(str(path)), origin=Origin.FILE, sequence=sequence, file=path
+                )
                 sequence += 1
 
     def _walk(self, root: Path) -> Iterator[Path]:
@@ -55,12 +57,12 @@ class WorkingFiles:
             mode = os.lstat(root).st_mode
         except OSError as exc:
             self._issues.append(
-                ScanIssue(IssueKind.UNREADABLE, str(root), exc.strerror or str(exc))
+                ScanIssue(IssueKind.UNREADABLE, path_label(str(root)), exc.strerror or str(exc))
             )
             return
         if stat.S_ISLNK(mode):
             self._issues.append(
-                ScanIssue(IssueKind.SYMLINK, str(root), "symbolic link not followed")
+                ScanIssue(IssueKind.SYMLINK, path_label(str(root)), "symbolic link not followed")
             )
         elif stat.S_ISREG(mode):
             yield root
@@ -69,7 +71,7 @@ class WorkingFiles:
                 entries = sorted(os.scandir(root), key=lambda entry: entry.name)
             except OSError as exc:
                 self._issues.append(
-                    ScanIssue(IssueKind.UNREADABLE, str(root), exc.strerror or str(exc))
+                    ScanIssue(IssueKind.UNREADABLE, path_label(str(root)), exc.strerror or str(exc))
                 )
                 return
             for entry in entries:
@@ -79,7 +81,9 @@ class WorkingFiles:
         else:
             self._issues.append(
                 ScanIssue(
-                    IssueKind.UNREADABLE, str(root), "not a regular file (device, socket or pipe)"
+                    IssueKind.UNREADABLE,
+                    path_label(str(root)),
+                    "not a regular file (device, socket or pipe)",
                 )
             )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from leakguard.errors import GitError, UsageError
 from leakguard.models import Commit, IssueKind, Origin, ScanIssue
-from leakguard.sources import ScanUnit
+from leakguard.sources import ScanUnit, path_label
 from leakguard.sources.git import GitContent, Repository, null_oid
 
 SUBMODULE_MODE = "160000"
@@ -40,11 +40,12 @@ class GitHistory:
     revisions: tuple[str, ...] = ("--all",)
     compare_with_parent: bool = False
     _issues: list[ScanIssue] = field(default_factory=list)
+    _noted: set[tuple[IssueKind, str]] = field(default_factory=set)
     commits_seen: int = 0
 
     def describe(self) -> str:
         what = "all refs" if self.revisions == ("--all",) else " ".join(self.revisions)
-        return f"git history of {self.repository.root} ({what})"
+        return f"git history of {path_label(str(self.repository.root))} ({what})"
 
     def issues(self) -> list[ScanIssue]:
         return self._issues
@@ -73,7 +74,9 @@ class GitHistory:
                     self._note(IssueKind.SUBMODULE, change.path, "submodule not scanned", commit)
                     continue
                 if change.mode == SYMLINK_MODE:
-                    continue  # a link's blob is its target path, not content
+                    # A link's blob is its target path, not content: listed, never followed.
+                    self._note(IssueKind.SYMLINK, change.path, "symbolic link not followed", commit)
+                    continue
                 key = bytes.fromhex(change.blob)
                 if key in seen:
                     continue
@@ -89,7 +92,8 @@ class GitHistory:
                 sequence += 1
 
     def _note(self, kind: IssueKind, path: str, detail: str, commit: Commit) -> None:
-        if not any(i.kind == kind and i.path == path for i in self._issues):
+        if (kind, path) not in self._noted:
+            self._noted.add((kind, path))
             self._issues.append(ScanIssue(kind, path, detail, commit.sha))
 
     def _commits(self) -> Iterator[tuple[Commit, list[RawChange]]]:
@@ -148,7 +152,7 @@ def _records(stream: object) -> Iterator[tuple[bytes | None, bytes | None, str |
         pending = tokens.pop()
         for token in tokens:
             if meta is not None:
-                yield None, meta, token.decode("utf-8", errors="surrogateescape")
+                yield None, meta, path_label(token)
                 meta = None
                 continue
             token = token.lstrip(b"\n")

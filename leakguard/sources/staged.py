@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from leakguard.errors import GitError
 from leakguard.models import IssueKind, Origin, ScanIssue
-from leakguard.sources import ScanUnit
+from leakguard.sources import ScanUnit, path_label
 from leakguard.sources.git import GitContent, Repository, null_oid
 from leakguard.sources.history import SUBMODULE_MODE, SYMLINK_MODE
 
@@ -24,7 +24,7 @@ class StagedChanges:
     _issues: list[ScanIssue] = field(default_factory=list)
 
     def describe(self) -> str:
-        return f"staged changes in {self.repository.root}"
+        return f"staged changes in {path_label(str(self.repository.root))}"
 
     def issues(self) -> list[ScanIssue]:
         return self._issues
@@ -50,9 +50,10 @@ class StagedChanges:
         )
         tokens = output.split("\x00")
         sequence = 0
-        for meta, path in zip(tokens[0::2], tokens[1::2], strict=False):
+        for meta, raw_path in zip(tokens[0::2], tokens[1::2], strict=False):
             if not meta.startswith(":"):
                 continue
+            path = path_label(raw_path)
             _, new_mode, old_blob, new_blob, status = meta[1:].split()
             if status.startswith("U") or null_oid(new_blob):
                 self._issues.append(
