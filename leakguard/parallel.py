@@ -111,7 +111,11 @@ def _dispatch(workers: list[Worker], units: Iterator[ScanUnit]) -> Iterator[Unit
             if connection not in ready or worker in dead:
                 continue
             try:
+                # Take every result already there: one `wait` per message costs more than
+                # scanning a small file.
                 yield _reply(worker)
+                while worker.pending and connection.poll():
+                    yield _reply(worker)
             except WorkerDied:
                 dead.append(worker)
         for worker in dead:
@@ -125,13 +129,13 @@ def _dispatch(workers: list[Worker], units: Iterator[ScanUnit]) -> Iterator[Unit
 
 
 def _reply(worker: Worker) -> UnitResult:
-    """The next result; workers answer unit by unit, in the order they were sent."""
+    """The next result; workers answer unit by unit, in the order they were sent, without the
+    unit itself (the parent has it: sending it back doubled the cost of a small file)."""
     try:
-        result: UnitResult = worker.connection.recv()
+        candidates, rejections, stats = worker.connection.recv()
     except (EOFError, OSError):
         raise WorkerDied from None
-    worker.pending.popleft()
-    return result
+    return UnitResult(worker.pending.popleft(), candidates, rejections, stats)
 
 
 def _death(worker: Worker) -> str:
@@ -187,7 +191,8 @@ def _work(make_scanner: Callable[[], UnitScanner], connection: Connection) -> No
             # (a result that cannot be sent) ends the worker, and the parent reports its units.
             # One message per unit: a worker stopped mid-batch loses only the unit it was on.
             for unit in batch:
-                connection.send(scanner.scan(unit))
+                result = scanner.scan(unit)
+                connection.send((result.candidates, result.rejections, result.stats))
     except (EOFError, OSError):
         return
     finally:

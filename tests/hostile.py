@@ -151,3 +151,27 @@ def as_nobody(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
         env=env,
         check=False,
     )
+
+
+def fast_import(
+    repo: Path,
+    files: Iterator[tuple[str, bytes]],
+    *,
+    branch: str = "main",
+    message: str = "generated",
+    when: int = 1_700_000_000,
+) -> None:
+    """One commit of `files` (path, content) on `branch`, written by `git fast-import` in a single
+    process: tens of thousands of files in seconds."""
+    process = subprocess.Popen(
+        ["git", "-C", str(repo), "fast-import", "--quiet"], stdin=subprocess.PIPE
+    )
+    assert process.stdin is not None
+    header = f"commit refs/heads/{branch}\ncommitter Generator <gen@example.invalid> {when} +0000\n"
+    process.stdin.write(header.encode() + b"data %d\n%s\n" % (len(message), message.encode()))
+    for path, content in files:
+        process.stdin.write(
+            b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode(), len(content), content)
+        )
+    process.stdin.close()
+    assert process.wait() == 0

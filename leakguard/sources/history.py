@@ -63,8 +63,9 @@ class GitHistory:
                     "what they contain is reported at those commits",
                 )
             )
-        if not self.repository.has_commits() and self.revisions == ("--all",):
-            return
+        # No shortcut when HEAD has no commit: other refs may have them (a repository whose
+        # HEAD names a branch that does not exist would otherwise hide its whole history), and
+        # `git log --all` in an empty repository lists nothing and succeeds.
         seen: set[bytes] = set()
         sequence = 0
         for commit, changes in self._commits():
