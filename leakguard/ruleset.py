@@ -9,9 +9,10 @@ syntax is the one gitleaks users already write.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import re2
 import yaml
 
+from leakguard.cache import read_entry, write_entry
 from leakguard.errors import RuleError
 from leakguard.models import Category, Severity
 
@@ -150,7 +152,25 @@ def builtin_rules_dir() -> Path:
 
 
 def load_builtin_rules() -> RuleSet:
-    return load_rule_files(sorted(builtin_rules_dir().rglob("*.yaml")))
+    """The built-in rules; parsed and checked once, then read from the cache until they change.
+
+    Parsing and checking the rule files costs more than a pre-commit hook may spend; the cache
+    entry is named by a digest of every file's path and bytes, so an edited rule is never stale.
+    """
+    paths = sorted(builtin_rules_dir().rglob("*.yaml"))
+    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    for path in paths:
+        digest.update(path.name.encode() + b"\x00" + path.read_bytes() + b"\x01")
+    entry = f"rules-{digest.hexdigest()[:32]}.json"
+    cached = read_entry(entry)
+    if cached is not None:
+        try:
+            return RuleSet(tuple(_rule_from_json(item) for item in json.loads(cached)))
+        except (ValueError, TypeError, KeyError):
+            pass  # damaged or from another version: parse again
+    rules = load_rule_files(paths)
+    write_entry(entry, json.dumps([_rule_to_json(rule) for rule in rules]).encode())
+    return rules
 
 
 def load_rule_files(paths: Sequence[Path]) -> RuleSet:
@@ -285,3 +305,32 @@ def _as_mapping(entry: object, source: str) -> Mapping[str, Any]:
 
 def _yaml_loader() -> type:
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+CACHE_FORMAT = "rules-cache-1"
+
+
+def _rule_to_json(rule: Rule) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    for spec in fields(Rule):
+        value = getattr(rule, spec.name)
+        if isinstance(value, Severity):
+            value = value.name
+        elif isinstance(value, Category):
+            value = value.value
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, Mapping):
+            value = dict(value)
+        item[spec.name] = value
+    return item
+
+
+def _rule_from_json(item: dict[str, Any]) -> Rule:
+    values = dict(item)
+    values["severity"] = Severity[values["severity"]]
+    values["category"] = Category(values["category"])
+    for spec in fields(Rule):
+        if isinstance(values.get(spec.name), list):
+            values[spec.name] = tuple(values[spec.name])
+    return Rule(**values)

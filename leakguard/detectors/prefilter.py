@@ -15,15 +15,14 @@ A hit is `(rule_index, offset)`: an offset in the bytes on the line where the ru
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 import re2
 
+from leakguard.cache import read_entry, write_entry
 from leakguard.ruleset import Rule
 
 Hit = tuple[int, int]
@@ -185,11 +184,6 @@ def hyperscan_pattern(pattern: str) -> bytes:
     return NAMED_GROUP.sub("(", pattern).encode("utf-8")
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "leakguard"
-
-
 def _compile_cached(
     hyperscan: Any, expressions: list[bytes], flags: list[int]
 ) -> tuple[Any, list[int]]:
@@ -198,8 +192,8 @@ def _compile_cached(
     key.update(str(getattr(hyperscan, "__version__", "")).encode())
     for expression, flag in zip(expressions, flags, strict=True):
         key.update(expression + b"\x00" + str(flag).encode() + b"\x01")
-    cache_file = _cache_dir() / f"hs-{key.hexdigest()[:32]}.db"
-    cached = _read_cache(hyperscan, cache_file)
+    entry = f"hs-{key.hexdigest()[:32]}.db"
+    cached = _read_cache(hyperscan, entry)
     if cached is not None:
         return cached
     rejected = _find_rejected(hyperscan, expressions, flags)
@@ -213,20 +207,17 @@ def _compile_cached(
         )
     else:  # Hyperscan refuses an empty database; match nothing.
         database.compile(expressions=[b"(?!x)x"], ids=[0], flags=[hyperscan.HS_FLAG_PREFILTER])
-    _write_cache(hyperscan, cache_file, database, rejected)
+    _write_cache(hyperscan, entry, database, rejected)
     return database, rejected
 
 
-def _read_cache(hyperscan: Any, cache_file: Path) -> tuple[Any, list[int]] | None:
+def _read_cache(hyperscan: Any, entry: str) -> tuple[Any, list[int]] | None:
     """The cached database, or None when absent or damaged (its checksum does not hold)."""
-    try:
-        blob = cache_file.read_bytes()
-    except OSError:
+    blob = read_entry(entry)
+    if blob is None or len(blob) < 36 or hashlib.sha256(blob[32:]).digest() != blob[:32]:
         return None
-    checksum, header, payload = blob[:32], blob[32:36], blob[36:]
-    if len(blob) < 36 or hashlib.sha256(blob[32:]).digest() != checksum:
-        return None
-    count = int.from_bytes(header, "little")
+    count = int.from_bytes(blob[32:36], "little")
+    payload = blob[36:]
     rejected_bytes, serialized = payload[: 4 * count], payload[4 * count :]
     rejected = [int.from_bytes(rejected_bytes[i : i + 4], "little") for i in range(0, 4 * count, 4)]
     try:
@@ -237,17 +228,11 @@ def _read_cache(hyperscan: Any, cache_file: Path) -> tuple[Any, list[int]] | Non
     return database, rejected
 
 
-def _write_cache(hyperscan: Any, cache_file: Path, database: Any, rejected: list[int]) -> None:
+def _write_cache(hyperscan: Any, entry: str, database: Any, rejected: list[int]) -> None:
     body = len(rejected).to_bytes(4, "little")
     body += b"".join(index.to_bytes(4, "little") for index in rejected)
     body += hyperscan.dumpb(database)
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache_file.with_suffix(f".tmp{os.getpid()}")
-        temporary.write_bytes(hashlib.sha256(body).digest() + body)
-        os.replace(temporary, cache_file)
-    except OSError:
-        pass  # a read-only home only costs the compile time on the next run
+    write_entry(entry, hashlib.sha256(body).digest() + body)
 
 
 def _find_rejected(hyperscan: Any, expressions: list[bytes], flags: list[int]) -> list[int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 from leakguard.detectors.checks import is_placeholder, shannon_entropy
@@ -87,13 +88,21 @@ class PatternRecognizer:
 
     def __init__(self, rule: Rule, settings: DetectionSettings | None = None) -> None:
         self.rule = rule
-        self._regex = rule.compiled
-        self._group = self._regex.groupindex.get(SECRET_GROUP, 0)
         self._validators = [VALIDATORS[name] for name in rule.validators]
 
+    @cached_property
+    def _regex(self) -> Any:
+        # Compiled on the first hit: most rules never fire in a small scan (a pre-commit hook).
+        return self.rule.compiled
+
+    @cached_property
+    def _group(self) -> int:
+        return int(self._regex.groupindex.get(SECRET_GROUP, 0))
+
     def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]:
+        group = self._group
         for match in self._regex.finditer(window.text):
-            span = match.span(self._group)
+            span = match.span(group)
             if span[0] < 0 or span[0] == span[1]:
                 continue
             value = window.text[span[0] : span[1]]
