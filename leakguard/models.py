@@ -56,7 +56,8 @@ class Fragment:
     """Bytes to scan, and where they live.
 
     `line_offset` is the number of lines that precede `data` in the real file, so that a window
-    of a huge file reports true line numbers.
+    of a huge file reports true line numbers; `column_offset` the characters of its first line
+    that precede `data` (a window that starts inside a long line), for true columns.
     """
 
     data: bytes
@@ -64,6 +65,7 @@ class Fragment:
     origin: Origin
     commit: Commit | None = None
     line_offset: int = 0
+    column_offset: int = 0
 
 
 @dataclass(slots=True)

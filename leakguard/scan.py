@@ -102,7 +102,14 @@ class UnitScanner:
         found: dict[tuple[str, int, int, str], Candidate] = {}
         rejections: list[Rejection] = []
         for piece in pieces:
-            fragment = Fragment(piece.data, unit.path, unit.origin, unit.commit, piece.line_offset)
+            fragment = Fragment(
+                piece.data,
+                unit.path,
+                unit.origin,
+                unit.commit,
+                piece.line_offset,
+                piece.column_offset,
+            )
             detection = self.detector.detect(fragment, explain=self.explain)
             for candidate in detection.candidates:
                 # Windows overlap: a value in the overlap is found twice, at the same place.

@@ -26,17 +26,25 @@ BOMS = (
 
 @dataclass(frozen=True, slots=True)
 class Piece:
-    """A window of text: its bytes and the number of lines before it in the whole content."""
+    """A window of text: its bytes, the number of lines before it in the whole content, and
+    the number of characters of its first line that the previous windows hold (a window that
+    starts inside a long line)."""
 
     data: bytes
     line_offset: int
+    column_offset: int = 0
 
 
 def sniff_encoding(head: bytes) -> str | None:
-    """The encoding a byte-order mark announces, else None (bytes are scanned as they are)."""
+    """The encoding a byte-order mark announces, else None (bytes are scanned as they are).
+
+    A UTF-16 or UTF-32 mark is believed only when NUL bytes follow it: such text always has
+    some (every newline, space and digit has a zero byte). Two bytes `FF FE` in front of plain
+    text would otherwise turn it into CJK characters, and hide whatever the file holds.
+    """
     for bom, encoding in BOMS:
         if head.startswith(bom):
-            return encoding
+            return encoding if b"\x00" in head[len(bom) : SNIFF] else None
     return None
 
 
@@ -60,6 +68,8 @@ def text_pieces(chunks: Iterable[bytes], window: int = WINDOW) -> Iterator[Piece
         for _ in iterator:  # drain, so a shared reader stays in step
             pass
         return None
+    if encoding is None and first.startswith(codecs.BOM_UTF8):
+        first = first[len(codecs.BOM_UTF8) :]  # not a character of the first line
     return _windows(_transcoded(first, iterator, encoding), window)
 
 
@@ -79,18 +89,35 @@ def _transcoded(first: bytes, rest: Iterator[bytes], encoding: str | None) -> It
 def _windows(chunks: Iterator[bytes], window: int) -> Iterator[Piece]:
     buffer = bytearray()
     line_offset = 0
+    column_offset = 0
     for chunk in chunks:
         buffer += chunk
         while len(buffer) >= window + OVERLAP:
             cut = _cut_point(buffer, window)
             piece = bytes(buffer[:cut])
-            yield Piece(piece, line_offset)
+            yield Piece(piece, line_offset, column_offset)
             # Carry the last OVERLAP bytes (from a line start) into the next window.
             carry = _line_start_at_or_after(buffer, max(0, cut - OVERLAP), cut)
-            line_offset += piece.count(b"\n", 0, carry)
+            newlines = piece.count(b"\n", 0, carry)
+            line_start = piece.rfind(b"\n", 0, carry) + 1
+            column_offset = (column_offset if newlines == 0 else 0) + characters(
+                piece[line_start:carry]
+            )
+            line_offset += newlines
             del buffer[:carry]
     if buffer or line_offset == 0:
-        yield Piece(bytes(buffer), line_offset)
+        yield Piece(bytes(buffer), line_offset, column_offset)
+
+
+CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
+
+
+def characters(data: bytes) -> int:
+    """How many characters `data` holds: UTF-8 continuation bytes are not characters (exact for
+    UTF-8; for Latin-1 text it may count a few too few)."""
+    if data.isascii():
+        return len(data)
+    return len(data.translate(None, CONTINUATION_BYTES))
 
 
 def _cut_point(buffer: bytearray, window: int) -> int:

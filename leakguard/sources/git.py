@@ -192,7 +192,6 @@ def open_repository(path: Path) -> Repository:
             "rev-parse",
             "--absolute-git-dir",
             "--is-bare-repository",
-            "--show-toplevel",
         ),
         capture_output=True,
         env=git_env(),
@@ -212,7 +211,17 @@ def open_repository(path: Path) -> Repository:
     lines = result.stdout.decode("utf-8", errors="surrogateescape").splitlines()
     git_dir = Path(lines[0])
     bare = lines[1].strip() == "true"
-    work_tree = None if bare or len(lines) < 3 else Path(lines[2])
+    work_tree = None
+    if not bare:
+        # Asked apart: `--show-toplevel` fails in a bare repository, and inside `.git`.
+        toplevel = subprocess.run(
+            git_command(path.resolve(), "rev-parse", "--show-toplevel"),
+            capture_output=True,
+            env=git_env(),
+            check=False,
+        )
+        if toplevel.returncode == 0:
+            work_tree = Path(toplevel.stdout.decode("utf-8", errors="surrogateescape").strip())
     return Repository(git_dir=git_dir, work_tree=work_tree)
 
 

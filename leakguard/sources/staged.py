@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from leakguard.errors import GitError
+from leakguard.errors import UsageError
 from leakguard.models import IssueKind, Origin, ScanIssue
 from leakguard.sources import ScanUnit, path_label
 from leakguard.sources.git import GitContent, Repository, null_oid
@@ -34,7 +34,9 @@ class StagedChanges:
 
     def units(self) -> Iterator[ScanUnit]:
         if self.repository.work_tree is None:
-            raise GitError(f"{self.repository.root} is a bare repository: it has no staged changes")
+            raise UsageError(
+                f"{self.repository.root} is a bare repository: it has no staged changes"
+            )
         # Without commits there is no HEAD: `diff --cached` then compares with the empty tree.
         output = self.repository.run(
             "diff",
