@@ -171,9 +171,21 @@ def cli() -> None:
     help="The commits a push is sending (pre-push hook): from pre-commit's "
     "PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF, else what no remote has yet.",
 )
+@click.option(
+    "--recurse-submodules",
+    is_flag=True,
+    help="Also scan the commits the history sets each submodule to, in the submodule's "
+    "repository (it must be checked out or in .git/modules). Without it submodules are "
+    "listed as not scanned.",
+)
 @scan_options
 def git_command(
-    options: Options, repo: Path, range_spec: str | None, since: str | None, pushed: bool
+    options: Options,
+    repo: Path,
+    range_spec: str | None,
+    since: str | None,
+    pushed: bool,
+    recurse_submodules: bool,
 ) -> None:
     """Scan the history of REPO: all refs, or the commits of a range."""
     from leakguard.sources.git import open_repository
@@ -191,6 +203,11 @@ def git_command(
         source = GitHistory(repository, revisions_for_push(repository), compare_with_parent=True)
     else:
         source = GitHistory(repository)
+    if recurse_submodules:
+        from leakguard.sources.submodules import WithSubmodules
+
+        run(options, WithSubmodules(source), "git", repository.root)
+        return
     run(options, source, "git", repository.root)
 
 

@@ -35,6 +35,7 @@ class ScanUnit:
     blob: str | None = None  # a git object to read
     parent_blob: str | None = None  # the previous version: what was already there is not new
     file: Path | None = None  # a file on disk to read
+    store: str | None = None  # the git directory holding `blob`, when not the source's (submodule)
     data: bytes | None = None  # inline content
 
 

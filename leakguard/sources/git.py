@@ -314,14 +314,24 @@ class GitContent:
 
     def __init__(self, repository: Repository) -> None:
         self._blobs = BlobReader(repository)
+        self._stores: dict[str, BlobReader] = {}  # submodules' git directories
 
     def chunks(self, unit: ScanUnit) -> Iterator[bytes]:
         assert unit.blob is not None
-        return self._blobs.chunks(unit.blob)
+        return self._reader(unit).chunks(unit.blob)
 
     def parent_chunks(self, unit: ScanUnit) -> Iterator[bytes]:
         assert unit.parent_blob is not None
-        return self._blobs.chunks(unit.parent_blob)
+        return self._reader(unit).chunks(unit.parent_blob)
+
+    def _reader(self, unit: ScanUnit) -> BlobReader:
+        if unit.store is None:
+            return self._blobs
+        if unit.store not in self._stores:
+            self._stores[unit.store] = BlobReader(Repository(Path(unit.store), None))
+        return self._stores[unit.store]
 
     def close(self) -> None:
         self._blobs.close()
+        for reader in self._stores.values():
+            reader.close()

@@ -9,6 +9,8 @@ With a range, a value that the path's previous version already held is not new, 
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -42,6 +44,10 @@ class GitHistory:
     _issues: list[ScanIssue] = field(default_factory=list)
     _noted: set[tuple[IssueKind, str]] = field(default_factory=set)
     commits_seen: int = 0
+    # Revisions given to `git log --stdin` as well (too many for a command line: submodules).
+    stdin_revisions: tuple[str, ...] = ()
+    # For each submodule path: the commits it was set to, each with the one it had before.
+    submodule_links: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     def describe(self) -> str:
         what = "all refs" if self.revisions == ("--all",) else " ".join(self.revisions)
@@ -72,7 +78,14 @@ class GitHistory:
             self.commits_seen += 1
             for change in changes:
                 if change.mode == SUBMODULE_MODE:
-                    self._note(IssueKind.SUBMODULE, change.path, "submodule not scanned", commit)
+                    self._note(
+                        IssueKind.SUBMODULE,
+                        change.path,
+                        "submodule not scanned (--recurse-submodules scans it)",
+                        commit,
+                    )
+                    links = self.submodule_links.setdefault(change.path, {})
+                    links.setdefault(change.blob, change.parent_blob)
                     continue
                 if change.mode == SYMLINK_MODE:
                     # A link's blob is its target path, not content: listed, never followed.
@@ -114,9 +127,17 @@ class GitHistory:
             "-z",
             LOG_FORMAT,
             *self.revisions,
+            *(("--stdin",) if self.stdin_revisions else ()),
             "--",
+            stdin=subprocess.PIPE if self.stdin_revisions else None,
         )
         assert process.stdout is not None
+        if process.stdin is not None:
+            # git reads all of its standard input before it writes a line: no deadlock.
+            with contextlib.suppress(BrokenPipeError):
+                process.stdin.write("".join(f"{r}\n" for r in self.stdin_revisions).encode())
+            with contextlib.suppress(BrokenPipeError):
+                process.stdin.close()
         commit: Commit | None = None
         changes: list[RawChange] = []
         try:
