@@ -10,6 +10,7 @@ With a range, a value that the path's previous version already held is not new, 
 from __future__ import annotations
 
 import contextlib
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ SYMLINK_MODE = "120000"
 HEADER = b"\x01"
 LOG_FORMAT = "--format=%x01%H%x02%an%x02%ae%x02%aI"
 READ_SIZE = 1 << 20
+OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256
+MODE = re.compile(r"[0-7]{6}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,17 +190,24 @@ def _records(stream: object) -> Iterator[tuple[bytes | None, bytes | None, str |
 
 
 def _parse_header(header: bytes) -> Commit:
-    sha, name, email, date = header.decode("utf-8", errors="replace").split("\x02", 3)
+    parts = header.decode("utf-8", errors="replace").split("\x02", 3)
+    if len(parts) != 4 or not OBJECT_ID.fullmatch(parts[0]):
+        raise GitError(f"unexpected `git log` commit header: {header[:80]!r}")
+    sha, name, email, date = parts
     return Commit(sha=sha, author_name=name, author_email=email, date=date.strip())
 
 
 def _parse_change(meta: bytes, path: str) -> RawChange | None:
     """`:old new oldsha newsha S`, or `::m1 m2 new sha1 sha2 newsha SS` for a merge."""
-    fields = meta.lstrip(b":").decode().split()
+    fields = meta.lstrip(b":").decode("ascii", errors="replace").split()
     parents = len(meta) - len(meta.lstrip(b":"))
     modes, oids = fields[: parents + 1], fields[parents + 1 : 2 * parents + 2]
-    if len(oids) != parents + 1:
-        raise GitError(f"unexpected `git log --raw` line: {meta!r}")
+    if (
+        len(oids) != parents + 1
+        or not all(MODE.fullmatch(mode) for mode in modes)
+        or not all(OBJECT_ID.fullmatch(oid) for oid in oids)
+    ):
+        raise GitError(f"unexpected `git log --raw` line: {meta[:200]!r}")
     blob = oids[-1]
     if null_oid(blob):
         return None  # deleted

@@ -1,0 +1,383 @@
+"""Properties that must hold for any input: detectors and parsers never crash on arbitrary text,
+redaction never gives the value away, windows cover every line, and the Dutch checksums agree
+with an independent implementation (python-stdnum)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import json
+import string
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from leakguard.config import Config, load_config
+from leakguard.detectors.engine import Detector
+from leakguard.errors import ConfigError, GitError, RuleError
+from leakguard.filters import FilterChain
+from leakguard.models import Fragment, Origin
+from leakguard.pipeline import ScanRequest, run_scan
+from leakguard.redact import redact_personal, redact_secret
+from leakguard.reports import Report, render
+from leakguard.reports.escaping import CONTROL, printable
+from leakguard.ruleset import parse_rule_document
+from leakguard.scan import parse_size
+from leakguard.sources import content
+from leakguard.sources.history import _parse_change, _records
+from leakguard.sources.stdin import StdinText
+from leakguard.validators import VALIDATORS
+
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+DETECTORS: dict[str, Detector] = {}
+
+
+def detector(engine: str) -> Detector:
+    """Every built-in rule, compiled once per engine for the whole module."""
+    if engine not in DETECTORS:
+        DETECTORS[engine] = Detector(Config().rules(), engine=engine)
+    return DETECTORS[engine]
+
+
+# Text that looks like code and config, with the characters rules key on, and raw bytes.
+code_like = st.text(
+    alphabet=st.sampled_from(
+        [
+            *(string.ascii_letters + string.digits + " =:\"'{}[](),;._-/+\n\t\r#@$%"),
+            *["é", "€", "\u202e", "\x00", "\ufeff", "ß", "\U0001f600"],
+        ]
+    ),
+    max_size=600,
+)
+keyword_soup = st.lists(
+    st.sampled_from(
+        [
+            "password",
+            "token",
+            "secret",
+            "key",
+            "api_key",
+            "ghp_",
+            "AKIA",
+            "xox",
+            "sk_live_",
+            "-----BEGIN",
+            "PRIVATE KEY-----",
+            "bsn",
+            "iban",
+            "NL",
+            "=",
+            ": ",
+            '"',
+            "\n",
+            "==",
+            "eyJ",
+            "base64,",
+            "%3D",
+            "0123456789abcdef",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        ]
+    )
+    | st.text(alphabet=string.ascii_letters + string.digits + "+/=_-", max_size=40),
+    max_size=60,
+).map("".join)
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "python"])
+@PROPERTY
+@given(
+    data=st.one_of(
+        st.binary(max_size=2000), code_like.map(str.encode), keyword_soup.map(str.encode)
+    )
+)
+def test_detectors_never_crash_on_arbitrary_bytes(engine: str, data: bytes) -> None:
+    detection = detector(engine).detect(Fragment(data, "any.txt", Origin.FILE))
+
+    for candidate in detection.candidates:
+        assert candidate.line >= 1
+        assert candidate.column >= 1
+        assert candidate.value
+
+
+@PROPERTY
+@given(data=st.one_of(st.binary(max_size=3000), keyword_soup.map(str.encode)))
+def test_both_engines_find_the_same(data: bytes) -> None:
+    def found(engine: str) -> set[tuple[str, int, int, str]]:
+        detection = detector(engine).detect(Fragment(data, "any.txt", Origin.FILE))
+        return {(c.rule_id, c.line, c.column, c.value) for c in detection.candidates}
+
+    assert found("hyperscan") == found("python")
+
+
+# --- windows over content -------------------------------------------------------------------
+
+
+@PROPERTY
+@given(
+    text=st.text(alphabet="ab \n", max_size=400),
+    window=st.integers(min_value=8, max_value=64),
+    cuts=st.lists(st.integers(min_value=0, max_value=400), max_size=6),
+)
+def test_windows_hold_every_short_line_whole_at_its_true_place(
+    text: str, window: int, cuts: list[int]
+) -> None:
+    data = text.encode()
+    bounds = sorted({0, len(data), *(c for c in cuts if c <= len(data))})
+    chunks = [data[a:b] for a, b in itertools.pairwise(bounds)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(content, "OVERLAP", window // 2)
+        pieces = content.text_pieces(iter(chunks), window=window)
+        assert pieces is not None
+        pieces = list(pieces)
+    lines = data.split(b"\n")
+    seen: set[int] = set()
+    for position, piece in enumerate(pieces):
+        parts = piece.data.split(b"\n")
+        last_piece = position == len(pieces) - 1
+        for index, part in enumerate(parts):
+            number = piece.line_offset + index
+            if index == 0 and piece.column_offset:
+                # A window that starts inside a line: it holds the rest of it, from its column.
+                assert lines[number][piece.column_offset :].startswith(part)
+                continue
+            assert lines[number].startswith(part)
+            if index < len(parts) - 1 or last_piece:  # not cut by the window's end
+                assert part == lines[number]
+                seen.add(number)
+    short = {n for n, line in enumerate(lines) if len(line) < window // 4}
+    assert short <= seen
+
+
+@PROPERTY
+@given(data=st.binary(max_size=3000), split=st.integers(min_value=1, max_value=3000))
+def test_content_sniffing_never_crashes(data: bytes, split: int) -> None:
+    pieces = content.text_pieces(iter([data[:split], data[split:]]))
+    if pieces is not None:
+        for piece in pieces:
+            assert isinstance(piece.data, bytes)
+
+
+# --- parsers ---------------------------------------------------------------------------------
+
+
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["rules", "disable", "categories", "id", "regex", "x"])
+            | st.text(max_size=8),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@PROPERTY
+@given(document=yaml_values)
+def test_config_files_load_or_fail_with_a_config_error(
+    tmp_path_factory: Any, document: Any
+) -> None:
+    path = tmp_path_factory.mktemp("config") / ".leakguard.yaml"
+    path.write_text(yaml.safe_dump(document))
+    try:
+        config = load_config(path)
+    except ConfigError:
+        return
+    config.rules()
+
+
+@PROPERTY
+@given(text=st.text(max_size=200))
+def test_config_text_that_is_not_yaml_is_a_config_error(tmp_path_factory: Any, text: str) -> None:
+    path = tmp_path_factory.mktemp("config") / ".leakguard.yaml"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    with contextlib.suppress(ConfigError):
+        load_config(path)
+
+
+rule_entries = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.text(alphabet=string.ascii_lowercase + "-.0", max_size=12) | yaml_values,
+        "description": st.text(max_size=10) | yaml_values,
+        "regex": st.text(alphabet="ab()[]*+?{}|\\^$.:<>P=!0-9", max_size=20) | yaml_values,
+        "severity": st.sampled_from(["high", "low", "urgent"]) | yaml_values,
+        "category": st.sampled_from(["secret", "pii", "other"]) | yaml_values,
+        "keywords": st.lists(st.text(max_size=5), max_size=3) | yaml_values,
+        "entropy": st.floats(allow_nan=False) | yaml_values,
+        "validators": st.lists(st.sampled_from(["github-checksum", "nope"]), max_size=2),
+        "multiline": st.booleans() | yaml_values,
+        "allow": st.lists(st.text(alphabet="ab()[*", max_size=6), max_size=2),
+    },
+)
+
+
+@PROPERTY
+@given(
+    document=st.one_of(
+        yaml_values, st.fixed_dictionaries({"rules": st.lists(rule_entries, max_size=3)})
+    )
+)
+def test_rule_documents_parse_or_fail_with_a_rule_error(document: Any) -> None:
+    try:
+        rules = parse_rule_document(document, "user.yaml")
+    except RuleError:
+        return
+    for rule in rules:
+        rule.compiled  # noqa: B018 - a rule that loaded has a regex that compiles
+
+
+@PROPERTY
+@given(text=st.text(max_size=12))
+def test_sizes_parse_or_fail_with_a_value_error(text: str) -> None:
+    try:
+        size = parse_size(text)
+    except ValueError:
+        return
+    assert size is None or size > 0
+
+
+# `git log --raw -z` output: commit headers and change records made of real and damaged fields.
+log_field = st.sampled_from(
+    [b"100644", b"160000", b"000000", b"0" * 40, b"a" * 40, b"b" * 64, b"M", b"D", b"\xff\xfe"]
+) | st.binary(max_size=6)
+log_header = st.lists(log_field, max_size=5).map(lambda fields: b"\n\x01" + b"\x02".join(fields))
+log_change = st.tuples(
+    st.sampled_from([b":", b"::", b":::"]),
+    st.lists(log_field, max_size=9),
+    st.binary(max_size=12),
+).map(lambda parts: parts[0] + b" ".join(parts[1]) + b"\x00" + parts[2])
+git_log_pieces = st.lists(log_header | log_change | st.binary(max_size=4), max_size=12).map(
+    b"\x00".join
+)
+
+
+@PROPERTY
+@given(stream=st.one_of(st.binary(max_size=600), git_log_pieces))
+def test_git_log_records_parse_or_fail_with_a_git_error(stream: bytes) -> None:
+    try:
+        for _header, meta, path in _records(io.BytesIO(stream)):
+            if meta is not None and path is not None:
+                _parse_change(meta, path)
+    except GitError:
+        pass
+
+
+# --- redaction -------------------------------------------------------------------------------
+
+
+values = st.text(alphabet=string.ascii_letters + string.digits + "+/=_-.~", min_size=1, max_size=80)
+
+
+@PROPERTY
+@given(value=values, other=values)
+def test_a_redacted_secret_shows_at_most_a_quarter_and_four_characters(
+    value: str, other: str
+) -> None:
+    shown = min(4, len(value) // 4)
+    # Two values that agree on what may be shown, and on length, redact identically: the
+    # redaction holds nothing more of the value.
+    twin = value[:shown] + other.ljust(len(value), "x")[shown : len(value)]
+    assert redact_secret(value) == redact_secret(twin)
+    if len(value) >= 8:
+        assert value not in redact_secret(value)
+
+
+@PROPERTY
+@given(value=values, other=values)
+def test_redacted_personal_data_shows_at_most_its_last_two_characters(
+    value: str, other: str
+) -> None:
+    keep = 2 if len(value) >= 6 else 0
+    twin = other.ljust(len(value), "x")[: len(value) - keep] + (value[-keep:] if keep else "")
+    assert redact_personal(value) == redact_personal(twin)
+    if len(value) >= 6:
+        assert value not in redact_personal(value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    before=code_like,
+    after=code_like,
+    seed=st.text(alphabet=string.ascii_letters, min_size=1, max_size=10),
+    format_name=st.sampled_from(["text", "json"]),
+)
+def test_no_report_holds_a_found_value(
+    before: str, after: str, seed: str, format_name: str
+) -> None:
+    from conftest import fake_github_token
+
+    token = fake_github_token(seed)
+    data = f"{before}\nTOKEN={token}\n{after}".encode("utf-8", "surrogatepass")
+    source = StdinText("pasted", stream=io.BytesIO(data))
+    outcome = run_scan(ScanRequest(source, detector("python"), FilterChain([])))
+    assume(outcome.findings)
+
+    report = render(format_name, Report(outcome=outcome, kind="stdin", verbose=True))
+
+    assert token not in report
+    assert token[4:] not in report
+    if format_name == "json":
+        json.loads(report)
+
+
+@PROPERTY
+@given(text=st.text(max_size=200))
+def test_printable_text_has_no_control_characters(text: str) -> None:
+    shown = printable(text)
+
+    assert CONTROL.search(shown) is None
+    assert "\n" not in shown
+
+
+# --- Dutch checksums against python-stdnum ------------------------------------------------------
+
+
+def find_validator(*fragments: str) -> Callable[[str], bool]:
+    for name, check in VALIDATORS.items():
+        if any(fragment in name for fragment in fragments):
+            return check
+    pytest.skip(f"no validator named like {fragments} yet (leakguard/validators/pii_nl.py)")
+
+
+@settings(max_examples=500, deadline=None)
+@given(number=st.integers(min_value=0, max_value=999_999_999))
+def test_bsn_eleven_test_agrees_with_stdnum(number: int) -> None:
+    from stdnum.nl import bsn
+
+    check = find_validator("bsn", "elfproef", "eleven")
+    value = f"{number:09d}"
+
+    assert check(value) == bsn.is_valid(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    bank=st.text(alphabet=string.ascii_uppercase, min_size=4, max_size=4),
+    account=st.integers(min_value=0, max_value=9_999_999_999),
+    check_digits=st.integers(min_value=0, max_value=99),
+    valid=st.booleans(),
+)
+def test_iban_checksum_agrees_with_stdnum(
+    bank: str, account: int, check_digits: int, valid: bool
+) -> None:
+    from stdnum import iban
+
+    check = find_validator("iban")
+    body = f"{bank}{account:010d}"
+    if valid:
+        # Made valid at run time: the mod-97 check digits computed for this bank and account.
+        digits = "".join(str(int(c, 36)) for c in body + "NL00")
+        check_digits = 98 - int(digits) % 97
+    value = f"NL{check_digits:02d}{body}"
+
+    assert check(value) == iban.is_valid(value)
