@@ -48,6 +48,11 @@ SAFE_CONFIG = (
     "diff.ignoreSubmodules=none",
     "i18n.logOutputEncoding=UTF-8",
     "advice.graftFileDeprecated=false",
+    # Bounded memory per git process, whatever the size of the history (defaults: a 96 MiB
+    # delta cache and pack windows of 1 GiB up to 8 GiB mapped, all counted in its RSS).
+    "core.deltaBaseCacheLimit=16m",
+    "core.packedGitWindowSize=32m",
+    "core.packedGitLimit=128m",
 )
 
 SAFE_ENV = {
