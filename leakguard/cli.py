@@ -292,7 +292,9 @@ def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
     config = find_config(options.config, root)
     settings = DetectionSettings(ner_model=options.ner_model)
     detector = Detector(config.rules(), engine=options.engine, settings=settings)
-    max_file_size = options.max_file_size
+    max_file_size = options.max_file_size  # the option wins over the configuration
+    if max_file_size is None:
+        max_file_size = config.max_file_size
     if max_file_size is None:
         max_file_size = DEFAULT_MAX_FILE_SIZE
     request = ScanRequest(

@@ -13,8 +13,9 @@ from leakguard.models import Category
 from leakguard.ruleset import RuleSet, load_builtin_rules
 
 CONFIG_NAME = ".leakguard.yaml"
-KNOWN_KEYS = frozenset({"rules"})
+KNOWN_KEYS = frozenset({"rules", "scan"})
 RULE_KEYS = frozenset({"disable", "categories"})
+SCAN_KEYS = frozenset({"max_file_size"})
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Config:
     categories: tuple[Category, ...] = (Category.SECRET, Category.PII)
     source: str = "defaults"
     extra: dict[str, Any] = field(default_factory=dict)
+    # scan.max_file_size: bytes of a file or blob that are scanned, 0 for no limit; None: unset
+    max_file_size: int | None = None
 
     def rules(self) -> RuleSet:
         builtin = load_builtin_rules()
@@ -74,7 +77,30 @@ def load_config(path: Path) -> Config:
         raise ConfigError(
             f"{path}: rules.categories must be a list of: {', '.join(c.value for c in Category)}"
         ) from None
-    return Config(disabled_rules=tuple(disabled), categories=parsed, source=str(path))
+    return Config(
+        disabled_rules=tuple(disabled),
+        categories=parsed,
+        source=str(path),
+        max_file_size=_scan_settings(document, path),
+    )
+
+
+def _scan_settings(document: dict[str, Any], path: Path) -> int | None:
+    from leakguard.scan import parse_size
+
+    scan = document.get("scan") or {}
+    if not isinstance(scan, dict):
+        raise ConfigError(f"{path}: 'scan' must be a mapping")
+    _no_unknown(scan, SCAN_KEYS, f"{path}: scan")
+    value = scan.get("max_file_size")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ConfigError(f"{path}: scan.max_file_size must be a size such as 100M, or 0")
+    try:
+        return parse_size(str(value)) or 0
+    except ValueError as exc:
+        raise ConfigError(f"{path}: scan.max_file_size: {exc}") from None
 
 
 def _no_unknown(mapping: dict[str, Any], known: frozenset[str], where: str) -> None:

@@ -206,5 +206,5 @@ def parse_size(text: str) -> int | None:
 def format_size(size: int) -> str:
     for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if size >= factor:
-            return f"{size / factor:g} {unit}"
+            return f"{size / factor:.3g} {unit}"
     return f"{size} bytes"

@@ -114,6 +114,22 @@ def test_too_large_content_is_reported_never_silent(repo: GitRepo) -> None:
     assert unlimited.code == 1
 
 
+def test_size_limit_from_the_configuration(repo: GitRepo) -> None:
+    repo.commit("big", **{"big.py": "x = 1\n" * 1000 + token_line("late-config") + "\n"})
+    limited = repo.write("limited.yaml", "scan:\n  max_file_size: 4K\n")
+    broken = repo.write("broken.yaml", "scan:\n  max_file_size: lots\n")
+
+    from_config = leakguard("git", str(repo.path), "--config", str(limited))
+    option_wins = leakguard("git", str(repo.path), "--config", str(limited), "--max-file-size", "0")
+    invalid = leakguard("git", str(repo.path), "--config", str(broken))
+
+    assert from_config.code == 2
+    assert "NOT SCANNED: big.py" in from_config.stdout
+    assert option_wins.code == 1
+    assert invalid.code == 2
+    assert "scan.max_file_size" in invalid.stderr
+
+
 @pytest.fixture
 def fast_tmp() -> Iterator[Path]:
     """A directory on tmpfs when there is one: creating 100,000 files on a disk can take longer
