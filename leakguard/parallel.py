@@ -13,12 +13,13 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import selectors
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext
 from multiprocessing.process import BaseProcess
 
@@ -78,6 +79,16 @@ def scan_in_parallel(
 
 
 def _dispatch(workers: list[Worker], units: Iterator[ScanUnit]) -> Iterator[UnitResult]:
+    with selectors.DefaultSelector() as selector:
+        for worker in workers:
+            selector.register(worker.connection, selectors.EVENT_READ, (worker, "reply"))
+            selector.register(worker.process.sentinel, selectors.EVENT_READ, (worker, "exit"))
+        yield from _dispatch_with(selector, workers, units)
+
+
+def _dispatch_with(
+    selector: selectors.BaseSelector, workers: list[Worker], units: Iterator[ScanUnit]
+) -> Iterator[UnitResult]:
     live = list(workers)
     exhausted = False
     last_death = ""
@@ -92,6 +103,8 @@ def _dispatch(workers: list[Worker], units: Iterator[ScanUnit]) -> Iterator[Unit
                 try:
                     worker.connection.send(batch)
                 except OSError:
+                    selector.unregister(worker.connection)
+                    selector.unregister(worker.process.sentinel)
                     live.remove(worker)
                     last_death = _death(worker)
                     yield from _lost(worker, last_death)
@@ -103,22 +116,22 @@ def _dispatch(workers: list[Worker], units: Iterator[ScanUnit]) -> Iterator[Unit
                 f"every scan worker died (the last {last_death}); the scan is incomplete. "
                 "Run again, or with --jobs 1 to rule out memory limits."
             )
-        waiting = {worker.connection: worker for worker in live if worker.pending}
-        sentinels = {worker.process.sentinel: worker for worker in live}
-        ready = wait([*waiting, *sentinels])
-        dead: list[Worker] = [sentinels[item] for item in ready if item in sentinels]
-        for connection, worker in waiting.items():
-            if connection not in ready or worker in dead:
+        # One selector for the whole scan: `multiprocessing.connection.wait` builds one per
+        # call, which cost the parent more than a worker spends on a small file.
+        ready = [key.data for key, _ in selector.select()]
+        dead = [worker for worker, what in ready if what == "exit"]
+        for worker, what in ready:
+            if what != "reply" or worker in dead or not worker.pending:
                 continue
             try:
-                # Take every result already there: one `wait` per message costs more than
-                # scanning a small file.
-                yield _reply(worker)
-                while worker.pending and connection.poll():
-                    yield _reply(worker)
+                yield _reply(worker)  # one at a time: the persistent selector makes that cheap
             except WorkerDied:
                 dead.append(worker)
         for worker in dead:
+            with contextlib.suppress(KeyError, ValueError):
+                selector.unregister(worker.connection)
+            with contextlib.suppress(KeyError, ValueError):
+                selector.unregister(worker.process.sentinel)
             # Take what it finished before it died, then report the rest as not scanned.
             with contextlib.suppress(WorkerDied):
                 while worker.pending and worker.connection.poll():
