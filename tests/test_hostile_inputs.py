@@ -156,6 +156,7 @@ def test_100000_tiny_files(fast_tmp: Path) -> None:
     assert only_finding(result.json())["location"]["path"].endswith("d42/settings.py")
 
 
+@pytest.mark.slow
 def test_a_commit_touching_50000_files(repo: GitRepo) -> None:
     leak = 31_337
 
