@@ -60,6 +60,26 @@ def test_both_engines_still_find_a_match_of_a_rule_hyperscan_rejects(engine: str
     assert found == 1
 
 
+def test_both_engines_confirm_every_match_on_a_long_line() -> None:
+    # A rule without keywords on a minified line: matches far apart on the same line.
+    rule = user_rule(r"ticket=(?P<secret>[A-Z]{4}-[0-9]{6})")
+    data = b"".join(b"x" * 3000 + b" ticket=ABCD-%06d " % n for n in range(200))
+
+    found = {engine: timed_detect(rule, engine, data)[1] for engine in ENGINES}
+
+    assert found == {"hyperscan": 200, "python": 200}
+
+
+def test_a_rule_matching_every_word_costs_time_in_proportion() -> None:
+    rule = user_rule(r"(?P<secret>[a-z]{4})")
+    line = b"abcd efgh " * 20_000  # one 200 kB line, 40,000 matches
+
+    for engine in ENGINES:
+        elapsed, found = timed_detect(rule, engine, line)
+        assert found == 40_000
+        assert elapsed < BUDGET_SECONDS  # quadratic before: minutes
+
+
 def test_line_anchors_of_a_user_rule_match_at_line_ends_with_both_engines() -> None:
     rule = user_rule(r"secret: (?P<secret>[a-z]{12})$")
     data = b"x\nsecret: abcdefghijkl\ny\n"

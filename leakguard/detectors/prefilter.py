@@ -98,8 +98,15 @@ class PythonPrefilter:
         return hits
 
 
+# A long line is confirmed in windows around its hits (engine.LONG_LINE_REACH, 1024 bytes each
+# way): a long line gets a hit at least this often where its regex matches, so that a match far
+# from the line's first one is confirmed too, as Hyperscan's hit at every match end ensures.
+LONG_LINE_STEP = 512
+
+
 def _line_starts_of_matches(regex: Any, data: bytes) -> list[int]:
-    """Offsets of matches, at most one search per line, without missing any line.
+    """Offsets of matches, at most one search per line (or per `LONG_LINE_STEP` bytes of a
+    long line), without missing any line.
 
     After a match that starts on line L the search resumes at the start of line L+1: a match
     found by a whole-text search may run across a newline and hide a match inside the next
@@ -114,10 +121,8 @@ def _line_starts_of_matches(regex: Any, data: bytes) -> list[int]:
             break
         start = match.start()
         offsets.append(start)
-        newline = data.find(b"\n", start)
-        if newline == -1:
-            break
-        position = newline + 1
+        newline = data.find(b"\n", start, start + LONG_LINE_STEP)
+        position = newline + 1 if newline != -1 else start + LONG_LINE_STEP
     return offsets
 
 
