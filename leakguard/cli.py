@@ -41,6 +41,10 @@ class Options:
     allow_partial: bool = False
     max_file_size: int | None = None  # bytes, 0 for no limit; None: the default limit
     timeout: float | None = None
+    baseline: Path | None = None
+    report_unused: bool = False
+    explain: bool = False
+    fail_on: str | None = None  # a severity name; None: the configuration's `fail_on`
 
 
 def _size_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
@@ -122,6 +126,29 @@ def scan_options(command: F) -> F:
             metavar="SECONDS",
             help="Stop after SECONDS; what was not scanned by then is reported (exit 2).",
         ),
+        click.option(
+            "--baseline",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Fail only on findings not in this baseline file (default: the configured one, "
+            "else .leakguard-baseline.json when it exists).",
+        ),
+        click.option(
+            "--report-unused",
+            is_flag=True,
+            help="List allowlist and baseline entries that matched nothing (on standard error).",
+        ),
+        click.option(
+            "--explain",
+            is_flag=True,
+            help="List every candidate that was not reported and the filter or check that "
+            "dropped it (on standard error; never a value).",
+        ),
+        click.option(
+            "--fail-on",
+            type=click.Choice(["info", "low", "medium", "high", "critical"]),
+            help="Lowest severity that fails the build (default: fail_on in the configuration, "
+            "else info: every finding).",
+        ),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -141,6 +168,10 @@ def scan_options(command: F) -> F:
             allow_partial=kwargs.pop("allow_partial"),
             max_file_size=kwargs.pop("max_file_size"),
             timeout=kwargs.pop("timeout"),
+            baseline=kwargs.pop("baseline"),
+            report_unused=kwargs.pop("report_unused"),
+            explain=kwargs.pop("explain"),
+            fail_on=kwargs.pop("fail_on"),
         )
         command(options, **kwargs)
 
@@ -277,11 +308,8 @@ def rules_command(config: Path | None, format_: str) -> None:
 
 def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
     """Scan, report, and exit with the code the outcome deserves."""
-    from leakguard.config import find_config
-    from leakguard.detectors.engine import Detector
-    from leakguard.detectors.settings import DetectionSettings
-    from leakguard.filters import FilterChain
-    from leakguard.filters.inline import InlineAllowFilter
+    from leakguard.assembly import setup_for_scan
+    from leakguard.explain import explanation, unused_report
     from leakguard.interrupts import stop_on_signals
     from leakguard.parallel import default_jobs
     from leakguard.pipeline import ScanRequest, run_scan
@@ -289,21 +317,19 @@ def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
     from leakguard.reports.escaping import printable
     from leakguard.scan import DEFAULT_MAX_FILE_SIZE
 
-    config = find_config(options.config, root)
-    settings = DetectionSettings(ner_model=options.ner_model)
-    detector = Detector(config.rules(), engine=options.engine, settings=settings)
+    setup = setup_for_scan(options, root)
     max_file_size = options.max_file_size  # the option wins over the configuration
     if max_file_size is None:
-        max_file_size = config.max_file_size
+        max_file_size = setup.config.max_file_size
     if max_file_size is None:
         max_file_size = DEFAULT_MAX_FILE_SIZE
     request = ScanRequest(
         source=source,
-        detector=detector,
-        filters=FilterChain([InlineAllowFilter()]),
+        detector=setup.detector,
+        filters=setup.filters,
         jobs=options.jobs or default_jobs(),
         show_values=options.show_values,
-        explain=options.verbose,
+        explain=options.verbose or options.explain,
         max_file_size=max_file_size or None,
         timeout=options.timeout,
     )
@@ -326,6 +352,11 @@ def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
             f"{stats.bytes} bytes from {printable(outcome.source)}",
             err=True,
         )
+    if options.explain:
+        click.echo(explanation(outcome), err=True, nl=False)
+    if options.report_unused:
+        whole = kind == "git" and not source.compare_with_parent
+        click.echo(unused_report(setup.filters.unused(), whole), err=True, nl=False)
     incomplete = [issue for issue in stats.issues if issue.incomplete]
     if incomplete:
         first = incomplete[0]
@@ -341,7 +372,14 @@ def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
             )
             sys.exit(EXIT_ERROR)
         click.echo(f"leakguard: warning: {summary}; accepted with --allow-partial.", err=True)
-    sys.exit(EXIT_FINDINGS if outcome.findings else EXIT_CLEAN)
+    failing = setup.failing(outcome.findings)
+    if len(failing) < len(outcome.findings):
+        click.echo(
+            f"leakguard: {len(outcome.findings) - len(failing)} finding(s) below fail_on "
+            f"{setup.fail_on} do not fail the build",
+            err=True,
+        )
+    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -431,3 +469,7 @@ def main() -> None:
             err=True,
         )
         sys.exit(EXIT_ERROR)
+
+
+# The commands that record and explain decisions (init, baseline, explain) register themselves.
+from leakguard import cli_decisions  # noqa: E402, F401

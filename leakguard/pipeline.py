@@ -161,9 +161,13 @@ def run_scan(
                     )
                     reason = request.filters.drop_reason(candidate, unit, rule)
                     if reason is not None:
-                        dropped.append(
-                            Dropped(finding.fingerprint, rule.id, unit.path, candidate.line, reason)
-                        )
+                        # Kept only to be explained: a baseline can drop millions of candidates.
+                        if request.explain:
+                            dropped.append(
+                                Dropped(
+                                    finding.fingerprint, rule.id, unit.path, candidate.line, reason
+                                )
+                            )
                         continue
                     # The same value at the same path is one finding: where it first appeared.
                     order = (unit.sequence, candidate.line, candidate.column)

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from leakguard.detectors.checks import is_placeholder, shannon_entropy
 from leakguard.detectors.settings import DetectionSettings
 from leakguard.detectors.text import Window
+from leakguard.fingerprint import fingerprint_key, value_digest
 from leakguard.models import Candidate
 from leakguard.ruleset import SECRET_GROUP, Rule
 from leakguard.validators import VALIDATORS
@@ -32,6 +33,9 @@ class Rejection:
     column: int
     reason: str
     value_length: int
+    # Keyed hash of the value, as in a fingerprint (`rule:path:digest`), so that `leakguard
+    # explain FINGERPRINT` can find what became of a value; empty where a recognizer gives none.
+    digest: str = ""
 
 
 Reject = Callable[[Rejection], None] | None
@@ -110,7 +114,8 @@ class PatternRecognizer:
             if reason is not None:
                 if reject is not None:
                     line, column = window.position(span[0])
-                    reject(Rejection(self.rule.id, line, column, reason, len(value)))
+                    digest = value_digest(value, fingerprint_key())
+                    reject(Rejection(self.rule.id, line, column, reason, len(value), digest))
                 continue
             yield candidate_at(self.rule, window, span, value, self.reasons())
 
