@@ -205,7 +205,8 @@ class _Checker:
             raise self.fail(key, f"must be a mapping (with keys {', '.join(known)})")
         unknown = sorted(str(name) for name in value if name not in known)
         if unknown:
-            raise self.fail(key, f"unknown key(s) {', '.join(unknown)} (known: {', '.join(known)})")
+            paths = ", ".join(f"{key}.{name}" if key else name for name in unknown)
+            raise self.fail(paths, f"unknown key(s) (known here: {', '.join(known)})")
         return value
 
     def strings(self, value: Any, key: str) -> tuple[str, ...]:
@@ -242,12 +243,15 @@ class _Checker:
     def regexes(self, value: Any, key: str) -> tuple[str, ...]:
         patterns = self.strings(value, key)
         for index, pattern in enumerate(patterns):
-            where = f"{key}[{index}]"
-            try:
-                compile_rule_regex(where, pattern)
-            except RuleError as exc:
-                raise self.fail(where, str(exc).removeprefix(f"rule {where!r}: ")) from None
+            self.regex(pattern, f"{key}[{index}]")
         return patterns
+
+    def regex(self, pattern: str, key: str) -> None:
+        """Compile as rules are compiled (RE2), so what loads here also runs in a scan."""
+        try:
+            compile_rule_regex(key, pattern)
+        except RuleError as exc:
+            raise self.fail(key, str(exc).removeprefix(f"rule {key!r}: ")) from None
 
 
 def parse_config(document: Any, source: str, root: Path | None) -> Config:
@@ -333,6 +337,11 @@ def _custom_rules(check: _Checker, value: Any) -> tuple[Rule, ...]:
         where = f"rules.custom[{index}]"
         if not isinstance(entry, dict):
             raise check.fail(where, "must be a rule: a mapping with id, description, regex")
+        # Regexes first, so that a broken one is named by its key path like every other error.
+        if isinstance(entry.get("regex"), str):
+            check.regex(entry["regex"], f"{where}.regex")
+        if isinstance(entry.get("allow"), list):
+            check.regexes(entry["allow"], f"{where}.allow")
         # The same parser and checks as the built-in rules: RE2, validators, the value group.
         rule = parse_rule(entry, f"{check.source}: {where}")
         if rule.id in seen:

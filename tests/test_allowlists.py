@@ -1,0 +1,170 @@
+"""Every kind of allowlist entry, global and per rule, with `--explain` and `--report-unused`."""
+
+from __future__ import annotations
+
+import pytest
+
+from leakguard.rule_examples import expand
+
+from conftest import GitRepo, Result, fake_github_token, leakguard
+
+
+def password_line(seed: str) -> str:
+    return f"DB_PASSWORD={expand('${rand:alnum:12}', seed)}!2"
+
+
+def scan(repo: GitRepo, config: str, *extra: str) -> Result:
+    repo.write(".leakguard.yaml", config)
+    return leakguard("git", str(repo.path), "--format", "json", *extra)
+
+
+def reported(result: Result) -> set[tuple[str, str]]:
+    return {(f["rule_id"], f["location"]["path"]) for f in result.json()["findings"]}
+
+
+@pytest.fixture
+def leaky(repo: GitRepo) -> GitRepo:
+    """Two GitHub tokens and a password in three files, in two commits."""
+    repo.commit(
+        "fixtures",
+        **{
+            "tests/fixtures/tokens.txt": f"fixture_token = {fake_github_token('fixture')}\n",
+            "src/settings.py": f'GITHUB = "{fake_github_token("real")}"\n{password_line("pw")}\n',
+        },
+    )
+    repo.commit("more", **{"deploy/env.sh": f"export {password_line('deploy')}\n"})
+    return repo
+
+
+ALL = {
+    ("github-pat", "tests/fixtures/tokens.txt"),
+    ("github-pat", "src/settings.py"),
+    ("generic-password-assignment", "src/settings.py"),
+    ("generic-password-assignment", "deploy/env.sh"),
+}
+
+
+def test_without_allowlists_everything_is_reported(leaky: GitRepo) -> None:
+    assert reported(scan(leaky, "fail_on: info\n")) == ALL
+
+
+def test_paths(leaky: GitRepo) -> None:
+    result = scan(
+        leaky, "allowlists:\n  - paths: ['tests/fixtures/', 'deploy/*.sh']\n", "--explain"
+    )
+
+    assert reported(result) == ALL - {
+        ("github-pat", "tests/fixtures/tokens.txt"),
+        ("generic-password-assignment", "deploy/env.sh"),
+    }
+    assert "allowlist allowlists[0].paths[0] 'tests/fixtures/'" in result.stderr
+    assert "allowlist allowlists[0].paths[1] 'deploy/*.sh'" in result.stderr
+
+
+def test_negated_path_is_still_reported(leaky: GitRepo) -> None:
+    result = scan(leaky, "allowlists:\n  - paths: ['*.txt', '*.sh', '!deploy/env.sh']\n")
+
+    assert ("generic-password-assignment", "deploy/env.sh") in reported(result)
+    assert ("github-pat", "tests/fixtures/tokens.txt") not in reported(result)
+
+
+def test_values_regex_sees_only_the_value(leaky: GitRepo) -> None:
+    token = fake_github_token("fixture")
+    result = scan(leaky, f"allowlists:\n  - values: ['^{token[:12]}']\n")
+
+    assert reported(result) == ALL - {("github-pat", "tests/fixtures/tokens.txt")}
+
+
+def test_lines_regex_sees_the_line(leaky: GitRepo) -> None:
+    result = scan(leaky, "allowlists:\n  - lines: ['^fixture_token = ']\n")
+
+    assert reported(result) == ALL - {("github-pat", "tests/fixtures/tokens.txt")}
+
+
+def test_stopwords_in_any_case(repo: GitRepo) -> None:
+    secret = f"{expand('${rand:alnum:6}', 's')}AcmeDemo{expand('${rand:alnum:6}', 't')}"
+    repo.commit("demo", **{"demo.env": f"DB_PASSWORD={secret}\n"})
+
+    result = scan(repo, "allowlists:\n  - stopwords: [acmedemo]\n", "--explain")
+
+    assert reported(result) == set()
+    assert "allowlist allowlists[0].stopwords 'acmedemo'" in result.stderr
+    assert secret not in result.stderr + result.stdout
+
+
+def test_commits(leaky: GitRepo) -> None:
+    first = leaky.git("rev-list", "--max-parents=0", "HEAD")
+
+    short = scan(leaky, f"allowlists:\n  - commits: ['{first[:10]}']\n")
+    full = scan(leaky, f"allowlists:\n  - commits: ['{first.upper()}']\n")
+
+    assert reported(short) == {("generic-password-assignment", "deploy/env.sh")}
+    assert reported(full) == reported(short)
+
+
+def test_per_rule_allowlist_leaves_other_rules_alone(leaky: GitRepo) -> None:
+    result = scan(
+        leaky,
+        "allowlists:\n"
+        "  - description: passwords in settings are dummies\n"
+        "    rules: [generic-password-assignment]\n"
+        "    paths: [src/]\n",
+    )
+
+    assert reported(result) == ALL - {("generic-password-assignment", "src/settings.py")}
+
+
+def test_a_new_secret_on_a_line_allowed_by_value_is_reported(repo: GitRepo) -> None:
+    old = fake_github_token("old")
+    repo.commit("old", **{"app.py": f'TOKEN = "{old}"\n'})
+    repo.commit("new", **{"app.py": f'TOKEN = "{fake_github_token("new")}"\n'})
+
+    result = scan(repo, f"allowlists:\n  - values: ['^{old}$']\n")
+
+    assert len(result.json()["findings"]) == 1
+    assert result.code == 1
+
+
+def test_report_unused_lists_entries_that_matched_nothing(leaky: GitRepo) -> None:
+    result = scan(
+        leaky,
+        "allowlists:\n"
+        "  - paths: ['tests/fixtures/', 'vendor/**']\n"
+        "    values: ['^never-matches$']\n"
+        "    stopwords: [zzzunusedword]\n"
+        "    commits: ['0000000000']\n"
+        "  - rules: [github-pat]\n"
+        "    lines: ['DB_PASSWORD']\n",
+        "--report-unused",
+    )
+
+    unused = [line for line in result.stderr.splitlines() if "unused:" in line]
+    assert len(unused) == 5
+    text = "\n".join(unused)
+    for entry in (
+        "allowlists[0].paths[1] 'vendor/**'",
+        "allowlists[0].values[0] '^never-matches$'",
+        "allowlists[0].stopwords 'zzzunusedword'",
+        "allowlists[0].commits '0000000000'",
+        "allowlists[1].lines[0] 'DB_PASSWORD'",  # scoped to another rule: matched nothing
+    ):
+        assert entry in text
+    assert "paths[0]" not in text
+
+
+def test_report_unused_on_part_of_the_history_says_so(leaky: GitRepo) -> None:
+    leaky.write(".leakguard.yaml", "allowlists:\n  - paths: ['vendor/**']\n")
+
+    result = leakguard("git", str(leaky.path), "--since", "HEAD~1", "--report-unused")
+
+    assert "did not read the whole history" in result.stderr
+
+
+def test_files_scan_paths_are_relative_to_the_current_directory(leaky: GitRepo) -> None:
+    leaky.write(".leakguard.yaml", "allowlists:\n  - paths: ['/tests/fixtures/']\n")
+
+    relative = leakguard("files", "tests", "--format", "json", cwd=leaky.path)
+    absolute = leakguard("files", str(leaky.path / "tests"), "--format", "json", cwd=leaky.path)
+
+    assert relative.json()["findings"] == []
+    assert absolute.json()["findings"] == []
