@@ -65,7 +65,8 @@ class InlineAllowFilter:
             listed = match.group("rules")
             if listed is None:
                 return True
-            names = [name.strip().lower().rstrip(".") for name in listed.split(",")]
+            # `github-pat-->` and `github-pat.`: an HTML comment's or a sentence's end.
+            names = [name.strip().lower().rstrip(".-") for name in listed.split(",")]
             if self.known_rules and any(name not in self.known_rules for name in names):
                 continue  # names something that is no rule: allows nothing
             if rule_id in names:
