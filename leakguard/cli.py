@@ -19,6 +19,7 @@ import click
 
 from leakguard import __version__
 from leakguard.errors import LeakguardError, UsageError
+from leakguard.reports import CI_FORMATS, FORMATS
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -41,6 +42,7 @@ class Options:
     allow_partial: bool = False
     max_file_size: int | None = None  # bytes, 0 for no limit; None: the default limit
     timeout: float | None = None
+    exit_zero: bool = False
     baseline: Path | None = None
     report_unused: bool = False
     explain: bool = False
@@ -64,10 +66,11 @@ def scan_options(command: F) -> F:
         click.option(
             "--format",
             "format_",
-            type=click.Choice(["text", "json"]),
+            type=click.Choice(FORMATS),
             default="text",
             show_default=True,
-            help="Report format.",
+            help="Report format. sarif, gitlab, junit and markdown never hold a found value, "
+            "not even with --show-values.",
         ),
         click.option(
             "--output",
@@ -127,6 +130,12 @@ def scan_options(command: F) -> F:
             help="Stop after SECONDS; what was not scanned by then is reported (exit 2).",
         ),
         click.option(
+            "--exit-zero",
+            is_flag=True,
+            help="Exit 0 even with findings (they are still reported): write a CI report in one "
+            "step, fail the job in the next. A scan error still exits 2.",
+        ),
+        click.option(
             "--baseline",
             type=click.Path(dir_okay=False, path_type=Path),
             help="Fail only on findings not in this baseline file (default: the configured one, "
@@ -168,6 +177,7 @@ def scan_options(command: F) -> F:
             allow_partial=kwargs.pop("allow_partial"),
             max_file_size=kwargs.pop("max_file_size"),
             timeout=kwargs.pop("timeout"),
+            exit_zero=kwargs.pop("exit_zero"),
             baseline=kwargs.pop("baseline"),
             report_unused=kwargs.pop("report_unused"),
             explain=kwargs.pop("explain"),
@@ -242,6 +252,46 @@ def git_command(
     run(options, source, "git", repository.root)
 
 
+@cli.command("ci")
+@click.argument("repo", type=click.Path(path_type=Path), default=".")
+@click.option(
+    "--range",
+    "range_spec",
+    metavar="BASE..HEAD",
+    help="Scan this range instead of the one the CI system names; outside CI, the range to scan.",
+)
+@click.option(
+    "--fetch",
+    is_flag=True,
+    help="Deepen a shallow clone (git fetch --deepen, at last --unshallow) until the whole range "
+    "is present. Without it, a range the clone does not hold is exit 2.",
+)
+@scan_options
+def ci_command(options: Options, repo: Path, range_spec: str | None, fetch: bool) -> None:
+    """Scan what this CI job's push, pull request or merge request adds.
+
+    Reads GitHub Actions' event (GITHUB_EVENT_PATH) or GitLab CI's variables, says which range
+    it chose and why, and scans it like `git --range`.
+    """
+    from leakguard.ci import EmptyHistory, choose, detect
+    from leakguard.sources.git import open_repository
+
+    repository = open_repository(repo)
+    plan = detect(os.environ, range_spec)
+
+    def say(message: str) -> None:
+        if not options.quiet:
+            click.echo(message, err=True)
+
+    if plan.nothing is not None:
+        say(f"leakguard ci: {plan.system}, {plan.event}: nothing to scan ({plan.nothing})")
+        run(options, EmptyHistory(repository, plan.nothing), "git", repository.root)
+        return
+    chosen = choose(repository, plan, fetch=fetch, say=say)
+    say(f"leakguard ci: {chosen.reason}")
+    run(options, chosen.history(repository), "git", repository.root)
+
+
 @cli.command("staged")
 @click.argument("repo", type=click.Path(path_type=Path), default=".")
 @scan_options
@@ -313,7 +363,7 @@ def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
     from leakguard.interrupts import stop_on_signals
     from leakguard.parallel import default_jobs
     from leakguard.pipeline import ScanRequest, run_scan
-    from leakguard.reports import Report, render
+    from leakguard.reports import Report, notes, render
     from leakguard.reports.escaping import printable
     from leakguard.scan import DEFAULT_MAX_FILE_SIZE
 
@@ -343,6 +393,14 @@ def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
             write_atomically(options.output, text)
         elif outcome.findings or not options.quiet or options.format != "text":
             click.echo(text, nl=False)
+    if options.show_values and options.format in CI_FORMATS:
+        click.echo(
+            f"leakguard: note: the {options.format} report never holds found values; "
+            "--show-values applies to text, json and csv.",
+            err=True,
+        )
+    for note in notes(options.format, report, text):
+        click.echo(f"leakguard: warning: {note}", err=True)
 
     stats = outcome.stats
     if options.verbose:
@@ -379,6 +437,12 @@ def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
             f"{setup.fail_on} do not fail the build",
             err=True,
         )
+    if failing and options.exit_zero:
+        click.echo(
+            f"leakguard: {len(failing)} finding(s) reported; exit 0 because of --exit-zero.",
+            err=True,
+        )
+        sys.exit(EXIT_CLEAN)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 

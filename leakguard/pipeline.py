@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from itertools import chain, islice
 
 from leakguard.detectors.engine import Detector
@@ -43,6 +44,10 @@ class ScanOutcome:
     elapsed: float
     dropped: list[Dropped] = field(default_factory=list)
     rejections: list[tuple[str, Rejection]] = field(default_factory=list)  # (path, rejection)
+    # Wall-clock UTC times for reports that carry them (GitLab's scan.start_time, SARIF's
+    # invocation); `elapsed` is measured on the monotonic clock.
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    finished_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def complete(self) -> bool:
@@ -138,6 +143,7 @@ def run_scan(
     request: ScanRequest, progress: Callable[[UnitResult], None] | None = None
 ) -> ScanOutcome:
     started = time.monotonic()
+    started_at = datetime.now(UTC)
     source = request.source
     rules = {rule.id: rule for rule in request.detector.rules}
     key = fingerprint_key()
@@ -198,6 +204,8 @@ def run_scan(
         elapsed=time.monotonic() - started,
         dropped=dropped,
         rejections=rejections,
+        started_at=started_at,
+        finished_at=datetime.now(UTC),
     )
 
 
