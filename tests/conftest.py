@@ -112,5 +112,3 @@ def leakguard(
 def fake_github_token(seed: str = "test") -> str:
     """A token with a valid checksum, made at run time: no literal in the repository."""
     return expand("${gen:github-token:ghp}", seed)
-
-
