@@ -75,6 +75,10 @@ class MissingHistory(Exception):
     """Part of the range is not in this (shallow) clone."""
 
 
+class NoOtherRef(MissingHistory):
+    """A new branch, and no other branch or tag in the clone to tell which commits are new."""
+
+
 def detect(environ: Mapping[str, str], range_spec: str | None) -> Plan:
     if range_spec:
         base, separator, head = range_spec.partition("..")
@@ -201,9 +205,27 @@ def choose(
 ) -> ChosenRange:
     """The range to scan, complete in this clone; deepens it first with `fetch`."""
     steps = list(DEEPEN_STEPS)
+    fetched_default = False
     while True:
         try:
-            return _choose(repository, plan)
+            # With --fetch, a new branch is compared with the default branch, fetched if need be.
+            can_fetch_default = fetch and plan.default_branch is not None
+            compare_all = not can_fetch_default or fetched_default
+            return _choose(repository, plan, compare_all=compare_all)
+        except NoOtherRef:
+            if fetch and plan.default_branch and not fetched_default:
+                fetch_default_branch(repository, plan.default_branch, say)
+                fetched_default = True
+                continue
+            missing = "no other branch or tag is in this clone to tell which commits are new"
+            if not repository.is_shallow():
+                raise UsageError(f"{plan.system}, {plan.event}: {missing}") from None
+            if not fetch:
+                raise UsageError(
+                    f"{plan.system}, {plan.event}: {missing}, and this is a shallow clone. "
+                    f"{FETCH_ADVICE}"
+                ) from None
+            deepen(repository, steps.pop(0) if steps else None, say)
         except MissingHistory as missing:
             if not repository.is_shallow():
                 raise UsageError(f"{plan.system}, {plan.event}: {missing}") from None
@@ -212,11 +234,10 @@ def choose(
                     f"{plan.system}, {plan.event}: {missing}, and this is a shallow clone; "
                     f"scanning only the part present could miss a leak. {FETCH_ADVICE}"
                 ) from None
-            step = steps.pop(0) if steps else None
-            deepen(repository, plan, step, say)
+            deepen(repository, steps.pop(0) if steps else None, say)
 
 
-def _choose(repository: Repository, plan: Plan) -> ChosenRange:
+def _choose(repository: Repository, plan: Plan, *, compare_all: bool) -> ChosenRange:
     assert plan.head is not None
     head = _commit(repository, plan.head)
     if head is None:
@@ -245,10 +266,8 @@ def _choose(repository: Repository, plan: Plan) -> ChosenRange:
         note = ""
     others = other_ref_commits(repository, plan.ref, head)
     if not others:
-        if shallow:
-            raise MissingHistory(
-                "no other branch or tag is in this clone to tell which commits are new"
-            )
+        if shallow or not compare_all:
+            raise NoOtherRef()
         return ChosenRange(
             head,
             (),
@@ -328,18 +347,24 @@ def other_ref_commits(repository: Repository, own_ref: str | None, head: str) ->
     return commits
 
 
-def deepen(
-    repository: Repository, plan: Plan, step: int | None, say: Callable[[str], None]
-) -> None:
+def deepen(repository: Repository, step: int | None, say: Callable[[str], None]) -> None:
     """One `git fetch` that brings more history: `--deepen=step`, or all of it for None."""
-    remote = _remote(repository)
     depth = f"--deepen={step}" if step else "--unshallow"
-    refspecs = []
-    if plan.base is None and plan.default_branch:
-        # A new branch is compared with the others; a CI clone may hold none of them.
-        default = plan.default_branch
-        refspecs.append(f"+refs/heads/{default}:refs/remotes/{remote}/{default}")
-    say(f"leakguard ci: fetching more history from {remote} (git fetch {depth})")
+    _fetch(repository, say, depth)
+
+
+def fetch_default_branch(repository: Repository, branch: str, say: Callable[[str], None]) -> None:
+    """A new branch is compared with the others; a CI clone may hold none of them."""
+    remote = _remote(repository)
+    refspec = f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}"
+    depth = (f"--depth={DEEPEN_STEPS[0]}",) if repository.is_shallow() else ()
+    _fetch(repository, say, *depth, refspec)
+
+
+def _fetch(repository: Repository, say: Callable[[str], None], *arguments: str) -> None:
+    remote = _remote(repository)
+    shown = " ".join(arguments)
+    say(f"leakguard ci: fetching more history from {remote} (git fetch {shown})")
     command = git_command(
         repository.root,
         "-c",
@@ -352,18 +377,18 @@ def deepen(
         "--quiet",
         "--no-tags",
         "--no-recurse-submodules",
+        # Never the repository's configured `remote.<name>.uploadpack`: a program it names.
         "--upload-pack=git-upload-pack",
-        depth,
         remote,
-        *refspecs,
+        *arguments,
     )
     env = {**git_env(), "GIT_ALLOW_PROTOCOL": FETCH_PROTOCOLS}
     result = subprocess.run(command, capture_output=True, env=env, check=False)
     if result.returncode != 0:
         message = result.stderr.decode(errors="replace").strip()
         raise GitError(
-            f"`git fetch {depth} {remote}` failed in {repository.root}: {message}. "
-            f"{FETCH_ADVICE.split(': ', 1)[1]}"
+            f"`git fetch {remote} {shown}` failed in {repository.root}: {message}. "
+            "Fetch the history in the CI configuration instead (fetch-depth: 0, GIT_DEPTH: 0)."
         )
 
 
