@@ -303,3 +303,18 @@ def test_init_writes_a_starter_that_loads_and_prints_the_hook(tmp_path: Path) ->
     assert again.code == 2
     assert "--force" in again.stderr
     assert leakguard("init", str(tmp_path), "--force").code == 0
+
+
+def test_the_readme_example_loads(tmp_path: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("A full example, with every key:\n\n```yaml\n", 1)[1].split("```", 1)[0]
+    toml = readme.split("The same keys work in `pyproject.toml`:\n\n```toml\n", 1)[1]
+    toml = toml.split("```", 1)[0]
+
+    config = load_config(write_config(tmp_path, example))
+    from_toml = load_config(write_config(tmp_path, toml, "pyproject.toml"))
+
+    assert {rule.id for rule in config.rules()} >= {"acme-api-key", "github-pat"}
+    assert config.fail_on is Severity.MEDIUM
+    assert len(config.allowlists[0].paths) == 3
+    assert from_toml.allowlists[0].paths == ("tests/fixtures/",)
