@@ -67,7 +67,6 @@ scan:
 
 
 def starter_config(migrated: str = "") -> str:
-    """The starter file; `migrated`: YAML carried over from another tool, appended as is."""
-    if not migrated:
-        return STARTER
-    return STARTER + "\n# Carried over from gitleaks:\n" + migrated
+    """The starter file, or, given the YAML carried over from another tool, that instead (two
+    documents' `rules` and `allowlists` cannot be merged by appending them)."""
+    return migrated or STARTER
