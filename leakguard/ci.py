@@ -24,7 +24,14 @@ from typing import Any
 from leakguard.errors import GitError, UsageError
 from leakguard.models import ScanIssue
 from leakguard.sources import ScanUnit
-from leakguard.sources.git import GitContent, Repository, git_command, git_env, null_oid
+from leakguard.sources.git import (
+    SAFE_CONFIG,
+    GitContent,
+    Repository,
+    git_command,
+    git_env,
+    null_oid,
+)
 from leakguard.sources.history import GitHistory
 
 # Each --fetch step deepens by this many commits more than the last; then the rest at once.
@@ -365,10 +372,12 @@ def _fetch(repository: Repository, say: Callable[[str], None], *arguments: str) 
     remote = _remote(repository)
     shown = " ".join(arguments)
     say(f"leakguard ci: fetching more history from {remote} (git fetch {shown})")
-    command = git_command(
-        repository.root,
-        "-c",
-        "protocol.allow=always",
+    command = [
+        "git",
+        "--no-pager",
+        "-C",
+        str(repository.root),
+        *fetch_config(),
         "-c",
         "fetch.recurseSubmodules=false",
         "-c",
@@ -381,7 +390,7 @@ def _fetch(repository: Repository, say: Callable[[str], None], *arguments: str) 
         "--upload-pack=git-upload-pack",
         remote,
         *arguments,
-    )
+    ]
     env = {**git_env(), "GIT_ALLOW_PROTOCOL": FETCH_PROTOCOLS}
     result = subprocess.run(command, capture_output=True, env=env, check=False)
     if result.returncode != 0:
@@ -390,6 +399,21 @@ def _fetch(repository: Repository, say: Callable[[str], None], *arguments: str) 
             f"`git fetch {remote} {shown}` failed in {repository.root}: {message}. "
             "Fetch the history in the CI configuration instead (fetch-depth: 0, GIT_DEPTH: 0)."
         )
+
+
+def fetch_config() -> list[str]:
+    """The hardened settings of every git process, but for a fetch: transports allowed, and the
+    credentials the CI runner set up for its checkout (a helper, a token in the remote's URL or
+    an extra header) kept. It runs only with --fetch, in the job's own checkout."""
+    kept = [
+        setting
+        for setting in SAFE_CONFIG
+        if not setting.startswith(("protocol.allow=", "credential.helper=", "core.askPass="))
+    ]
+    return [argument for setting in kept for argument in ("-c", setting)] + [
+        "-c",
+        "protocol.allow=always",
+    ]
 
 
 def _remote(repository: Repository) -> str:
