@@ -138,16 +138,20 @@ def test_gitlab_template_jobs() -> None:
     assert report["artifacts"]["reports"]["secret_detection"] == "gl-secret-detection-report.json"
     assert any("--exit-zero" in line and "--format gitlab" in line for line in report["script"])
     assert gate["needs"] == [{"job": "leakguard-report", "artifacts": True}]
+    for line in report["script"] + gate["script"]:
+        assert isinstance(line, str), f"YAML read a script line as {type(line).__name__}: {line}"
     assert "leakguard-report" in TEMPLATE  # `include:` brings both jobs
 
 
-def run_gitlab_job(job: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run_gitlab_job(
+    job: str, cwd: Path, env: dict[str, str], args: str = ""
+) -> subprocess.CompletedProcess[str]:
     """A job's script as a runner runs it (one shell, errexit), without installing leakguard."""
     lines = [line for line in TEMPLATE[job]["script"] if "pip install" not in line]
     return subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", "\n".join(lines)],
         cwd=cwd,
-        env={**env, **TEMPLATE["variables"], "LEAKGUARD_ARGS": "", "PATH": PATH},
+        env={**env, **TEMPLATE["variables"], "LEAKGUARD_ARGS": args, "PATH": PATH},
         capture_output=True,
         text=True,
         check=False,
@@ -179,6 +183,12 @@ def test_gitlab_template_reports_then_gates(repo: GitRepo, tmp_path: Path) -> No
 
     assert gate_job.returncode == 1
     assert "github-pat at 'deploy.sh':1" in gate_job.stdout
+
+    # The verdict is leakguard's own: a finding below --fail-on is reported and passes.
+    assert run_gitlab_job("leakguard-report", repo.path, env, "--fail-on critical").returncode == 0
+    document = json.loads((repo.path / "gl-secret-detection-report.json").read_text())
+    assert len(document["vulnerabilities"]) == 1
+    assert run_gitlab_job("leakguard", repo.path, env).returncode == 0
 
     clean = {**env, "CI_COMMIT_BEFORE_SHA": after, "CI_COMMIT_SHA": after}
     assert run_gitlab_job("leakguard-report", repo.path, clean).returncode == 0
