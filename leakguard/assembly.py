@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from leakguard.baseline import Baseline, load_baseline
-from leakguard.config import DEFAULT_BASELINE, Config
+from leakguard.config import DEFAULT_BASELINE, Config, builtin_rules
 from leakguard.detectors.engine import Detector
 from leakguard.filters import Filter, FilterChain
 from leakguard.models import Finding, Severity
-from leakguard.ruleset import RuleSet, load_builtin_rules
+from leakguard.ruleset import RuleSet
 
 if TYPE_CHECKING:
     from leakguard.cli import Options
@@ -40,7 +40,7 @@ class ScanSetup:
 def known_rule_ids(config: Config, active: RuleSet) -> set[str]:
     """Every rule id a comment may name: active, disabled and built-in ones."""
     known = {rule.id for rule in active} | {rule.id for rule in config.custom_rules}
-    known.update(rule.id for rule in load_builtin_rules())
+    known.update(rule.id for rule in builtin_rules())
     return known
 
 

@@ -11,6 +11,7 @@ Every key is described in the README ("Configuration"); `leakguard init` writes 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,6 +42,13 @@ PII_KEYS = (
 SCAN_KEYS = ("max_file_size",)
 BUILTIN_MODES = ("extend", "replace")
 MIN_COMMIT_PREFIX = 7
+
+
+@functools.cache
+def builtin_rules() -> RuleSet:
+    """The built-in rules, read once per process: loading, validating and building a scan each
+    need them, and a pre-commit hook should not pay three times."""
+    return load_builtin_rules()
 
 
 @dataclass(frozen=True)
@@ -91,7 +99,7 @@ class Config:
     def rules(self) -> RuleSet:
         """The active rules: built-ins (unless replaced) and custom rules, as configured."""
         custom = {rule.id: rule for rule in self.custom_rules}
-        builtin = () if self.builtin == "replace" else tuple(load_builtin_rules())
+        builtin = () if self.builtin == "replace" else tuple(builtin_rules())
         # A custom rule with a built-in's id replaces that built-in.
         every = [custom.pop(rule.id, rule) for rule in builtin] + list(custom.values())
         self.check_rule_ids({rule.id for rule in every})
@@ -303,7 +311,7 @@ def parse_config(document: Any, source: str, root: Path | None) -> Config:
 def _known_rule_ids(config: Config) -> set[str]:
     known = {rule.id for rule in config.custom_rules}
     if config.builtin == "extend":
-        known.update(rule.id for rule in load_builtin_rules())
+        known.update(rule.id for rule in builtin_rules())
     return known
 
 
