@@ -138,6 +138,12 @@ def baseline_group() -> None:
 
 
 repo_argument = click.argument("repo", type=click.Path(path_type=Path), default=".")
+baseline_option = click.option(
+    "--baseline",
+    "baseline_option",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Baseline file (default: the configured one, else .leakguard-baseline.json).",
+)
 config_option = click.option(
     "--config",
     "config_path",
@@ -179,7 +185,7 @@ def baseline_create(repo: Path, output: Path | None, force: bool, config_path: P
 
 @baseline_group.command("update")
 @repo_argument
-@click.option("--baseline", "baseline_option", type=click.Path(dir_okay=False, path_type=Path))
+@baseline_option
 @config_option
 def baseline_update(repo: Path, baseline_option: Path | None, config_path: Path | None) -> None:
     """Add new findings to the baseline and drop entries that no longer occur."""
@@ -213,7 +219,7 @@ def baseline_update(repo: Path, baseline_option: Path | None, config_path: Path 
 @click.option("--reason", required=True, help="Why this finding is acceptable (kept in the file).")
 @click.option("--by", "decided_by", help="Who decided (default: git config user.name).")
 @click.option("--staged", is_flag=True, help="Find it in the staged changes, not the history.")
-@click.option("--baseline", "baseline_option", type=click.Path(dir_okay=False, path_type=Path))
+@baseline_option
 @config_option
 def baseline_accept(
     fingerprint: str,
@@ -279,7 +285,7 @@ def _check_fingerprint(fingerprint: str) -> None:
 @click.argument("fingerprint")
 @repo_argument
 @click.option("--staged", is_flag=True, help="Scan the staged changes, not the history.")
-@click.option("--baseline", "baseline_option", type=click.Path(dir_okay=False, path_type=Path))
+@baseline_option
 @config_option
 def explain_command(
     fingerprint: str,
