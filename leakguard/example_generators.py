@@ -259,3 +259,7 @@ def sentry_org_token(rng: random.Random, _: str) -> str:
 def url_quote(rng: random.Random, argument: str) -> str:
     """Another generator's value, percent-encoded where a URL requires it."""
     return urllib.parse.quote(_inner(rng, argument), safe="")
+
+
+# Dutch personal data (BSN, IBAN, phone, ...) registers its own generators.
+from leakguard.pii import example_values as _pii_examples  # noqa: E402, F401

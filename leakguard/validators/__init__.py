@@ -25,3 +25,4 @@ def validator(name: str) -> Callable[[Validator], Validator]:
 
 
 from leakguard.validators import credentials as _credentials  # noqa: E402, F401
+from leakguard.validators import pii_nl as _pii_nl  # noqa: E402, F401
