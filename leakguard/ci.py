@@ -271,7 +271,7 @@ def _choose(repository: Repository, plan: Plan, *, compare_all: bool) -> ChosenR
         note = f"the previous tip {plan.base[:12]} is gone (a force push?), so "
     else:
         note = ""
-    others = other_ref_commits(repository, plan.ref, head)
+    others = other_ref_commits(repository, plan.ref)
     if not others:
         if shallow or not compare_all:
             raise NoOtherRef()
@@ -329,28 +329,31 @@ def shallow_commits(repository: Repository) -> set[str]:
         return set()
 
 
-def other_ref_commits(repository: Repository, own_ref: str | None, head: str) -> set[str]:
+def other_ref_commits(repository: Repository, own_ref: str | None) -> set[str]:
     """The commits every branch and tag but the pushed one point at (local and remote)."""
     remotes = repository.run("remote").split()
     own = {own_ref} if own_ref else set()
     if own_ref and own_ref.startswith("refs/heads/"):
         name = own_ref.removeprefix("refs/heads/")
         own |= {f"refs/remotes/{remote}/{name}" for remote in remotes}
+    # One listing for all refs (a repository can have thousands of tags); an annotated tag's
+    # commit is its peeled object. Ref names hold no spaces.
     listing = repository.run(
         "for-each-ref",
-        "--format=%(objectname) %(refname) %(symref)",
+        "--format=%(objectname) %(objecttype) %(*objectname) %(*objecttype) %(symref) %(refname)",
         "refs/heads",
         "refs/remotes",
         "refs/tags",
     )
     commits = set()
     for line in listing.splitlines():
-        parts = line.split(" ")
-        if len(parts) < 2 or parts[1] in own or (len(parts) > 2 and parts[2]):
+        fields = line.split(" ")
+        if len(fields) != 6 or fields[5] in own or fields[4]:
             continue  # the pushed ref itself, or a symbolic ref (origin/HEAD) naming another
-        commit = _commit(repository, parts[0])
-        if commit is not None:
-            commits.add(commit)
+        if fields[1] == "commit":
+            commits.add(fields[0])
+        elif fields[3] == "commit":
+            commits.add(fields[2])
     return commits
 
 

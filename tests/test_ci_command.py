@@ -143,6 +143,20 @@ def test_github_new_branch_scans_commits_on_no_other_branch(
     assert "on no other branch or tag" in result.stderr
 
 
+def test_new_branch_compared_with_an_annotated_tag(repo: GitRepo, tmp_path: Path) -> None:
+    repo.commit("old leak", **{"old.py": leak("old")})
+    repo.git("tag", "-a", "v1", "-m", "release 1")
+    repo.git("checkout", "-q", "-b", BRANCH)
+    head = repo.commit("permit form", **{"permit/form.py": leak("feature")})
+    repo.git("branch", "-q", "-D", "main")  # the tag is the only other ref
+    checkout = clone(repo, tmp_path)
+
+    result = ci(checkout, github(tmp_path, "push", "github-push-new-branch.json", AFTER=head))
+
+    assert result.code == 1, result.stderr
+    assert paths(result) == ["permit/form.py"]
+
+
 def test_github_deleted_branch_has_nothing_to_scan(
     repo: GitRepo, origin: dict[str, str], tmp_path: Path
 ) -> None:
