@@ -84,7 +84,8 @@ def _load_recognizers() -> None:
         importlib.import_module(module)
 
 
-RECOGNIZER_MODULES: tuple[str, ...] = ()
+# Modules that register recognizers (imported only when a rule names one).
+RECOGNIZER_MODULES: tuple[str, ...] = ("leakguard.pii.recognizers", "leakguard.pii.prose")
 
 
 class PatternRecognizer:

@@ -13,6 +13,11 @@ class DetectionSettings:
     organisation_domains: tuple[str, ...] = ()
     organisation_phone_numbers: tuple[str, ...] = ()
     organisation_addresses: tuple[str, ...] = ()
+    # The organisation's own bank accounts (IBANs), e.g. on invoices and payment pages.
+    organisation_ibans: tuple[str, ...] = ()
+    # Mailbox names that are roles, not persons, in addition to the built-in list (info@,
+    # noreply@, servicedesk@, ...): `team-data` allows team-data@ at any domain.
+    role_mailboxes: tuple[str, ...] = ()
     # Identifiers known to be fictional test data (in addition to the built-in list).
     test_identifiers: tuple[str, ...] = ()
     # Whether the built-in fictional test identifiers fail the build (they do not by default).

@@ -85,6 +85,11 @@ def placeholder_plate(value: str) -> bool:
     return set(normalized(value)) <= {"X", "9"}
 
 
+def placeholder_street(value: str) -> bool:
+    """`Voorbeeldstraat 1`, `Teststraat 12`: the streets of forms and examples."""
+    return value.lower().startswith(("voorbeeld", "teststraat", "testlaan"))
+
+
 def fictional_document(value: str) -> bool:
     return normalized(value) in FICTIONAL_DOCUMENTS
 

@@ -1,0 +1,432 @@
+"""The cheap stage of every Dutch detector: which windows are worth Presidio's time.
+
+For each match of the rule's regex in a window, in order of cost:
+
+1. the value's own checks (11-proef, mod 97, sidecode, ...): pure functions, microseconds;
+2. known test data and the organisation's own addresses, numbers and domains;
+3. context: the field the value sits in (`leakguard.pii.structure`), else words nearby, else a
+   record of other personal fields;
+
+and only what survives goes to Presidio (`leakguard.pii.analyzer`), in batches, with the
+context found as context words. Presidio's score must reach the rule's `min_score`.
+
+A rule with keywords is triggered by a field name rather than by the value: when the hit is a
+table header (CSV, Markdown, pg_dump COPY, INSERT column list), every cell of that column is
+judged; when the hit is a key that opens a nested value (`geboorte:` / `"geboorte": {`), the
+lines under it are.
+
+Rule `context:` settings (all optional): `keys` (field names that say what the value is, see
+`leakguard.pii.context`), `weak_keys` (names that say so only in a personal record), `words`
+(prose words nearby), `needs_context` (default true), `record` (how many other personal fields
+make a record context; 0: never).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, ClassVar
+
+from leakguard.detectors.recognizers import Reject, Rejection, candidate_at
+from leakguard.detectors.settings import DetectionSettings
+from leakguard.detectors.text import Window, decode
+from leakguard.models import Candidate
+from leakguard.pii.context import Terms, other_kind, personal_fields
+from leakguard.pii.structure import Field, FragmentView, Table, cell_spans, opens_value, view_of
+from leakguard.pii.testdata import user_listed
+from leakguard.ruleset import SECRET_GROUP, Rule
+from leakguard.validators import VALIDATORS
+
+# How a check is named in reasons ("11-proef"), and in rejections ("failed 11-proef").
+CHECK_NAMES = {
+    "bsn": "11-proef",
+    "rsin": "11-proef",
+    "onderwijsnummer": "onderwijsnummer check",
+    "a-nummer": "A-nummer rules",
+    "iban": "mod 97",
+    "iban-nl-bank": "Dutch bank code",
+    "postcode-nl": "postcode letters",
+    "id-document-nl": "document number format",
+    "kenteken": "RDW sidecode",
+    "date-of-birth": "valid date",
+    "phone-nl": "Dutch numbering plan",
+}
+# How the source of a field is named in reasons; table cells of every kind are columns.
+SOURCE_LABELS = {"key": "key", "parent": "key"}
+BATCH_WINDOWS = 40
+BATCH_CHARS = 32_000
+FOLLOW_LINES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    reason: str | None = None  # `context: column bsn`; None: no context
+    words: tuple[str, ...] = ()  # what Presidio is told
+    blocked: str | None = None  # the value's field says it is something else
+
+
+NO_CONTEXT = Context()
+
+
+@dataclass(slots=True)
+class Pending:
+    """A match that passed the cheap stage, waiting for Presidio."""
+
+    window: Window
+    start: int
+    end: int
+    value: str
+    reasons: tuple[str, ...]
+    words: tuple[str, ...]
+
+
+class DutchPiiRecognizer:
+    """The leakguard side of a Dutch detector; subclasses name their Presidio recognizer."""
+
+    presidio: ClassVar[str]  # `module:Class` of the Presidio recognizer
+
+    def __init__(self, rule: Rule, settings: DetectionSettings) -> None:
+        self.rule = rule
+        self.settings = settings
+        self.entity = rule.entity or "PII"
+        options = rule.context
+        self.keys = Terms(options.get("keys", ()))
+        self.weak_keys = Terms(options.get("weak_keys", ()))
+        self.words = tuple(str(word).lower() for word in options.get("words", ()))
+        self._word_pattern = _words_regex(self.words)
+        self.needs_context = bool(options.get("needs_context", True))
+        self.record = int(options.get("record", 0))
+        self.min_score = rule.min_score if rule.min_score is not None else 0.5
+        self.checks = [(name, VALIDATORS[name]) for name in rule.validators]
+
+    # --- hooks for subclasses ---------------------------------------------------------------
+
+    def refusal(self, value: str) -> str | None:
+        """Why the value itself cannot be this entity (its checks), or None."""
+        for pattern in self.rule.compiled_allow:
+            if pattern.search(value):
+                return "rule allowlist"
+        for name, check in self.checks:
+            if not check(value):
+                return f"failed {CHECK_NAMES.get(name, name)}"
+        return None
+
+    def test_data(self, value: str) -> str | None:
+        """`known test data (...)` for a fictional value, else None."""
+        return None
+
+    def allowed(self, value: str) -> str | None:
+        """Why the value is the organisation's own (configured), else None."""
+        return None
+
+    def context_required(self, value: str) -> bool:
+        return self.needs_context
+
+    def check_reasons(self) -> tuple[str, ...]:
+        if not self.checks:
+            return ("pattern",)
+        return tuple(CHECK_NAMES.get(name, name) for name, _ in self.checks)
+
+    # --- the recognizer protocol ------------------------------------------------------------
+
+    @cached_property
+    def _regex(self) -> Any:
+        return self.rule.compiled
+
+    @cached_property
+    def _group(self) -> int:
+        return int(self._regex.groupindex.get(SECRET_GROUP, 0))
+
+    def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]:
+        view = view_of(window.owner)
+        pending = list(self._matches(view, window, view.index_of(window), reject))
+        if self.rule.keywords:
+            pending.extend(self._beneath(view, window, reject))
+        if pending:
+            yield from self._presidio(pending, reject)
+
+    def _matches(
+        self,
+        view: FragmentView,
+        window: Window,
+        index: int,
+        reject: Reject,
+        known: Context | None = None,
+        within: tuple[int, int] | None = None,
+    ) -> Iterator[Pending]:
+        text = window.text
+        low, high = within or (0, len(text))
+        # One character either side: the rule regex looks at the characters around a value.
+        for match in self._regex.finditer(text, max(0, low - 1), min(len(text), high + 1)):
+            start, end = match.span(self._group)
+            if start < low or end > high or start == end:
+                continue
+            pending = self.judge(view, window, index, start, end, reject, known)
+            if pending is not None:
+                yield pending
+
+    def judge(
+        self,
+        view: FragmentView,
+        window: Window,
+        index: int,
+        start: int,
+        end: int,
+        reject: Reject,
+        known: Context | None = None,
+    ) -> Pending | None:
+        """The cheap stage for one value: a Pending for Presidio, or None (maybe rejected)."""
+        value = window.text[start:end]
+
+        def context() -> Context:
+            return (
+                known
+                if known is not None
+                else self.context_of(view, window.text, index, start, end)
+            )
+
+        def refuse(reason: str) -> None:
+            if reject is not None:
+                line, column = window.position(start)
+                reject(Rejection(self.rule.id, line, column, reason, len(value)))
+
+        refusal = self.refusal(value)
+        if refusal is not None:
+            # A failed check is only worth explaining where the value looked personal.
+            if reject is not None and context().reason is not None:
+                refuse(refusal)
+            return None
+        reasons = self.check_reasons()
+        test = self.test_data(value)
+        if test is None and user_listed(value, self.settings.test_identifiers):
+            test = "known test data (configured)"
+        if test is not None:
+            if not self.settings.report_test_identifiers:
+                refuse(test)
+                return None
+            reasons += (test,)
+        allowed = self.allowed(value)
+        if allowed is not None:
+            refuse(allowed)
+            return None
+        found = context()
+        if found.blocked is not None:
+            refuse(found.blocked)
+            return None
+        if found.reason is None and self.context_required(value):
+            refuse(f"no context ({', '.join(reasons)} holds)" if self.checks else "no context")
+            return None
+        if found.reason is not None:
+            reasons += (found.reason,)
+        return Pending(window, start, end, value, reasons, found.words)
+
+    # --- context ----------------------------------------------------------------------------
+
+    def context_of(
+        self, view: FragmentView, text: str, index: int, start: int, end: int
+    ) -> Context:
+        field = view.field_of(index, text, start, end)
+        if field is not None:
+            found = self.field_context(field)
+            if found is not None:
+                return found
+        word = self.word_near(view, text, index, start, end)
+        if word is not None:
+            return Context(f"context: word {word}", (word,))
+        if field is not None and self.record and field.key is None:
+            return self.record_context(field, None)
+        return NO_CONTEXT
+
+    def field_context(self, field: Field) -> Context | None:
+        """What the value's field says: this entity, another, or (None) nothing either way."""
+        label = SOURCE_LABELS.get(field.source, "column")
+        term = self.keys.match_any(field.keys())
+        if term is not None:
+            return Context(f"context: {label} {term}", (term,))
+        if field.key is None:
+            return None
+        other = other_kind(field.key, self.entity)
+        if other is not None:
+            return Context(blocked=f"the field holds another kind of data ({other})")
+        weak = self.weak_keys.match(field.key)
+        if weak is not None and self.record:
+            found = self.record_context(field, field.key)
+            if found.reason is not None:
+                return Context(f"context: {label} {weak} in a personal record", found.words)
+        # A field name that says nothing: words around it do not speak for its value either.
+        return NO_CONTEXT
+
+    def record_context(self, field: Field, own: str | None) -> Context:
+        kinds = personal_fields(field.record, ignore=own)
+        if len(kinds) >= self.record:
+            return Context(f"context: record with {', '.join(kinds)}", ("persoonsgegevens",))
+        return NO_CONTEXT
+
+    def word_near(
+        self, view: FragmentView, text: str, index: int, start: int, end: int
+    ) -> str | None:
+        if self._word_pattern is None:
+            return None
+        around = text[max(0, start - 80) : start] + " " + text[end : end + 40]
+        for previous in (index - 1, index - 2):
+            if previous >= 0 and previous < view.line_count():
+                line = view.line(previous)
+                if line.strip():
+                    around = line[-100:] + "\n" + around
+                    break
+        match = self._word_pattern.search(around.lower())
+        return match.group(1) if match is not None else None
+
+    # --- values under a header or an opening key --------------------------------------------
+
+    def _beneath(self, view: FragmentView, window: Window, reject: Reject) -> Iterator[Pending]:
+        index = view.index_of(window)
+        if not 0 <= index < view.line_count():
+            return
+        table = view.header_at(index)
+        if table is not None:
+            yield from self._column(view, table, reject)
+            return
+        statement = view.insert_at(index)
+        if statement is not None:
+            yield from self._insert_column(view, *statement, reject)
+            return
+        line = view.line(index)
+        if opens_value(line):
+            yield from self._follow(view, index, line, reject)
+
+    def _column(self, view: FragmentView, table: Table, reject: Reject) -> Iterator[Pending]:
+        columns = []
+        for column, name in enumerate(table.header):
+            found = self.field_context(Field(name, "column", (), table.header))
+            if found is not None and found.reason is not None:
+                columns.append((column, found))
+        if not columns:
+            return
+        for index, text in view.table_rows(table):
+            if table.delimiter is None:
+                # Aligned on whitespace: each value finds its column by where it stands.
+                yield from self._matches(view, view.window_for(index), index, reject)
+                continue
+            spans = cell_spans(text, table.delimiter)
+            window: Window | None = None
+            for column, found in columns:
+                if column < len(spans):
+                    window = window or view.window_for(index)
+                    yield from self._matches(view, window, index, reject, found, spans[column])
+
+    def _insert_column(
+        self,
+        view: FragmentView,
+        names: tuple[str, ...],
+        cells: list[tuple[int, int, int]],
+        reject: Reject,
+    ) -> Iterator[Pending]:
+        wanted: dict[int, Context] = {}
+        for column, name in enumerate(names):
+            found = self.field_context(Field(name, "insert", (), names))
+            if found is not None and found.reason is not None:
+                wanted[column] = found
+        for start, end, column in cells:
+            if column in wanted:
+                index, char = view.locate(start)
+                bounds = (char, char + len(decode(view.data[start:end])))
+                window = view.window_for(index)
+                yield from self._matches(view, window, index, reject, wanted[column], bounds)
+
+    def _follow(
+        self, view: FragmentView, index: int, line: str, reject: Reject
+    ) -> Iterator[Pending]:
+        """Values on the lines under a key that opens them (`geboorte:`, `"adres": {`)."""
+        indent = len(line) - len(line.lstrip())
+        label = not line.startswith((" ", "\t")) and line.rstrip().endswith(":")
+        for below in range(index + 1, min(view.line_count(), index + 1 + FOLLOW_LINES)):
+            text = view.line(below)
+            if not text.strip():
+                continue
+            deeper = len(text) - len(text.lstrip()) > indent
+            if not deeper and not label:
+                return
+            yield from self._matches(view, view.window_for(below), below, reject)
+            if label and not deeper:
+                return  # a prose label (`Geboortedatum:`) labels the one line after it
+
+    # --- Presidio ---------------------------------------------------------------------------
+
+    @cached_property
+    def _engine(self) -> Any:
+        from leakguard.pii.analyzer import analyzer_engine, presidio_recognizer
+
+        terms = [term.text for term in self.keys.terms] + [t.text for t in self.weak_keys.terms]
+        return analyzer_engine([presidio_recognizer(self.presidio, [*self.words, *terms])])
+
+    def _presidio(self, pending: list[Pending], reject: Reject) -> Iterator[Candidate]:
+        for batch in _batches(pending):
+            yield from self._analyze(batch, reject)
+
+    def _analyze(self, batch: list[Pending], reject: Reject) -> Iterator[Candidate]:
+        # Windows joined by newlines: one analysis per batch instead of one per value.
+        offsets: dict[int, int] = {}
+        parts: list[str] = []
+        size = 0
+        for item in batch:
+            key = id(item.window)
+            if key not in offsets:
+                offsets[key] = size
+                parts.append(item.window.text)
+                size += len(item.window.text) + 1
+        words = sorted({word for item in batch for word in item.words})
+        results = self._engine.analyze(
+            text="\n".join(parts), language="nl", entities=[self.entity], context=words or None
+        )
+        for item in batch:
+            base = offsets[id(item.window)]
+            score = max(
+                (
+                    r.score
+                    for r in results
+                    if r.start < base + item.end and base + item.start < r.end
+                ),
+                default=0.0,
+            )
+            if score < self.min_score:
+                if reject is not None:
+                    line, column = item.window.position(item.start)
+                    reason = f"score {score:.2f} below {self.min_score:.2f}"
+                    reject(Rejection(self.rule.id, line, column, reason, len(item.value)))
+                continue
+            yield candidate_at(
+                self.rule,
+                item.window,
+                (item.start, item.end),
+                item.value,
+                (*item.reasons, f"score {score:.2f}"),
+                score=round(score, 2),
+            )
+
+
+def _batches(pending: list[Pending]) -> Iterator[list[Pending]]:
+    batch: list[Pending] = []
+    windows: set[int] = set()
+    size = 0
+    for item in pending:
+        key = id(item.window)
+        if key not in windows and (len(windows) >= BATCH_WINDOWS or size >= BATCH_CHARS):
+            yield batch
+            batch, windows, size = [], set(), 0
+        if key not in windows:
+            windows.add(key)
+            size += len(item.window.text)
+        batch.append(item)
+    if batch:
+        yield batch
+
+
+def _words_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Words that must start a word (`dob` is context, `adobe` is not)."""
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9])({alternatives})")

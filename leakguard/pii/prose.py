@@ -1,0 +1,263 @@
+"""Names in prose: README and docs, notebook Markdown cells, code comments.
+
+The rule (`pii-nl-person-prose`) is triggered once per fragment (its regex is `\\A`); this
+recognizer decides whether the fragment holds prose and which parts of it are prose.
+
+- Always: the name under a closing formula (`Met vriendelijke groet,` / `Kind regards,`), as in
+  a pasted e-mail or letter. Names after a title (mevrouw, dhr.) are `nl-person-title`'s.
+- With a spaCy pipeline (`settings.ner_model`): its PERSON entities in all prose, and its
+  locations when they stand next to a person (a place on its own is not personal data).
+  Without one, `--verbose` says once that NER did not run.
+
+Only prose reaches spaCy: Markdown outside code blocks, notebook Markdown cells and comments.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from leakguard.detectors.recognizers import Reject, Rejection, candidate_at, recognizer
+from leakguard.detectors.settings import DetectionSettings
+from leakguard.detectors.text import Window
+from leakguard.models import Candidate
+from leakguard.pii.context import NOT_NAMES
+from leakguard.pii.ner import check_model
+from leakguard.pii.patterns import NAME
+from leakguard.ruleset import Rule
+
+PROSE_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc", ".asciidoc", ".org", ".textile")
+PROSE_NAMES = ("readme", "changelog", "authors", "contributors", "notice", "history")
+CODE_SUFFIXES = frozenset(
+    """
+    .py .pyi .js .mjs .cjs .ts .tsx .jsx .vue .java .kt .scala .cs .go .rb .php .sh .bash
+    .zsh .c .h .cc .cpp .hpp .rs .swift .r .sql .ps1 .yaml .yml .toml .ini .cfg .conf .tf
+    .css .scss .html .xml
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+FENCE = re.compile(r"^\s*(```|~~~)")
+COMMENT = re.compile(r"^\s*(?:#+|//+|/\*+|\*+|--|<!--|;+|%+)\s?")
+TRAILING_COMMENT = re.compile(r"\s(?:#|//)\s")
+# A closing formula alone on its line, and the name on the next prose line.
+CLOSING = re.compile(
+    r"(?im)^[ \t>*_-]*(?:(?:met\s+)?(?:vriendelijke|hartelijke|beste|warme)\s+groet(?:en)?"
+    r"|groet(?:en|jes)?|m\.?v\.?g\.?|hoogachtend|(?:kind|best|warm)\s+regards|regards|cheers)"
+    r"[ \t,.!*_]*$"
+)
+SIGNATURE = re.compile(rf"[ \t>*_-]*({NAME})[ \t,.*_]*$")
+SEGMENT_CHARS = 20_000  # prose is analysed in stretches of about this size
+LOCATION_REACH = 120  # characters between a place and a person for the place to be reported
+
+
+def prose_kind(path: str) -> str | None:
+    """`prose`, `notebook` or `code` (only its comments are prose), else None."""
+    name = path.rsplit("/", 1)[-1].lower()
+    if name.endswith(PROSE_SUFFIXES) or name.split(".", 1)[0] in PROSE_NAMES:
+        return "prose"
+    if name.endswith(".ipynb"):
+        return "notebook"
+    suffix = name[name.rfind(".") :] if "." in name else ""
+    return "code" if suffix in CODE_SUFFIXES else None
+
+
+@dataclass
+class Segment:
+    """A stretch of prose made of pieces of lines: (offset in the fragment's text, text)."""
+
+    pieces: list[tuple[int, str]] = field(default_factory=list)
+    size: int = 0
+
+    @cached_property
+    def text(self) -> str:
+        return "\n".join(text for _, text in self.pieces)
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        starts, position = [], 0
+        for _, text in self.pieces:
+            starts.append(position)
+            position += len(text) + 1
+        return starts
+
+    def absolute(self, index: int) -> int:
+        """The offset in the fragment's text of character `index` of the segment."""
+        piece = bisect.bisect_right(self._starts, index) - 1
+        return self.pieces[piece][0] + index - self._starts[piece]
+
+
+def segments(text: str, kind: str) -> list[Segment]:
+    """The prose of a fragment, paragraph by paragraph (comment block by comment block)."""
+    found: list[Segment] = []
+    current = Segment()
+    fenced = False
+    in_cell = False
+    markdown_cell = False
+    offset = 0
+    for line in text.split("\n"):
+        piece: tuple[int, str] | None = None
+        if kind == "prose":
+            if FENCE.match(line):
+                fenced = not fenced
+            elif not fenced:
+                # Blank lines stay in: a signature stands a blank line under its greeting.
+                piece = (offset, line)
+        elif kind == "notebook":
+            stripped = line.strip()
+            if stripped.startswith('"cell_type":'):
+                markdown_cell = '"markdown"' in stripped
+            elif stripped.startswith('"source": ['):
+                in_cell = markdown_cell
+            elif in_cell and stripped.startswith("]"):
+                in_cell = False
+            elif in_cell and stripped.startswith('"'):
+                first = line.index('"') + 1
+                last = line.rstrip().rstrip(",").rstrip()
+                end = len(last) - 1 if last.endswith('"') else len(line)
+                body = line[first:end]
+                body = body.removesuffix("\\n")
+                piece = (offset + first, body)
+        else:
+            match = COMMENT.match(line) or TRAILING_COMMENT.search(line)
+            if match is not None and line[match.end() :].strip():
+                piece = (offset + match.end(), line[match.end() :])
+        if piece is not None and not (kind == "prose" and current.size > SEGMENT_CHARS):
+            current.pieces.append(piece)
+            current.size += len(piece[1]) + 1
+        elif current.pieces:
+            found.append(current)
+            current = Segment()
+        offset += len(line) + 1
+    if current.pieces:
+        found.append(current)
+    return found
+
+
+@recognizer("nl-prose")
+class ProseNames:
+    def __init__(self, rule: Rule, settings: DetectionSettings) -> None:
+        self.rule = rule
+        self.model = settings.ner_model
+        if self.model is not None:
+            check_model(self.model)  # missing: exit 2 with how to install it, before scanning
+        self.min_score = rule.min_score if rule.min_score is not None else 0.5
+        self._noted = False
+
+    @cached_property
+    def _engine(self) -> Any:
+        from leakguard.pii.analyzer import analyzer_engine, ner_recognizer
+        from leakguard.pii.person import PersonNameRecognizer
+
+        recognizers = [PersonNameRecognizer(["groet"])]
+        if self.model is not None:
+            recognizers.append(ner_recognizer())
+        return analyzer_engine(recognizers, self.model)
+
+    def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]:
+        kind = prose_kind(window.owner.fragment.path)
+        if kind is None or (self.model is None and kind == "code"):
+            return
+        whole = window.owner.window(0, len(window.owner.data))
+        parts = segments(whole.text, kind)
+        if self.model is None:
+            if reject is not None and not self._noted:
+                self._noted = True
+                reason = (
+                    "names in prose not checked by NER: no spaCy model configured (--ner-model)"
+                )
+                reject(Rejection(self.rule.id, window.line, 1, reason, 0))
+            # Closing formulas are cheap to look for; only paragraphs with one go to Presidio.
+            parts = [part for part in parts if CLOSING.search(part.text)]
+        if parts:
+            yield from self._analyze(whole, parts, reject)
+
+    def signatures(self, part: Segment) -> list[tuple[int, int]]:
+        """Spans (in the segment) of names on the line under a closing formula."""
+        found = []
+        text = part.text
+        for closing in CLOSING.finditer(text):
+            start = closing.end() + 1
+            while start < len(text) and text[start] == "\n":  # blank lines between
+                start += 1
+            end = text.find("\n", start)
+            end = len(text) if end == -1 else end
+            name = SIGNATURE.match(text, start, end)
+            if name is not None:
+                found.append(name.span(1))
+        return found
+
+    def _analyze(self, whole: Window, parts: list[Segment], reject: Reject) -> Iterator[Candidate]:
+        engine = self._engine
+        artifacts: list[Any] = [None] * len(parts)
+        if self.model is not None:
+            from leakguard.pii.ner import load_model
+
+            docs = load_model(self.model).pipe(part.text for part in parts)
+            artifacts = list(engine.nlp_engine.process_prose(docs))
+        for part, nlp_artifacts in zip(parts, artifacts, strict=True):
+            signed = self.signatures(part)
+            entities = ["PERSON", "LOCATION"] if self.model is not None else ["PERSON"]
+            results = engine.analyze(
+                text=part.text,
+                language="nl",
+                entities=entities,
+                nlp_artifacts=nlp_artifacts,
+                context=["groet"] if signed else None,
+            )
+            accepted = []
+            for result in sorted(results, key=lambda r: r.start):
+                how = self._how(result, signed)
+                if how is None:
+                    continue
+                found = self._candidate(whole, part, result, how, accepted, reject)
+                if found is not None:
+                    yield found
+                    if result.entity_type == "PERSON":
+                        accepted.append(result)
+
+    def _how(self, result: Any, signed: list[tuple[int, int]]) -> str | None:
+        """`signature` or `ner` for a result worth judging, None for the others."""
+        if result.recognition_metadata.get("recognizer_name") == "SpacyRecognizer":
+            return "ner"
+        if any(result.start < end and start < result.end for start, end in signed):
+            return "signature"
+        return None
+
+    def _candidate(
+        self,
+        whole: Window,
+        part: Segment,
+        result: Any,
+        how: str,
+        people: list[Any],
+        reject: Reject,
+    ) -> Candidate | None:
+        value = part.text[result.start : result.end]
+        absolute = (part.absolute(result.start), part.absolute(result.end))
+        refusal = self._refusal(result, value, people)
+        if refusal is not None:
+            if reject is not None and result.entity_type == "PERSON":
+                line, column = whole.position(absolute[0])
+                reject(Rejection(self.rule.id, line, column, refusal, len(value)))
+            return None
+        reasons = (how, f"score {result.score:.2f}")
+        return candidate_at(
+            self.rule, whole, absolute, value, reasons, entity=result.entity_type,
+            score=round(result.score, 2),
+        )  # fmt: skip
+
+    def _refusal(self, result: Any, value: str, people: list[Any]) -> str | None:
+        if result.score < self.min_score:
+            return f"score {result.score:.2f} below {self.min_score:.2f}"
+        if any(NOT_NAMES.match(word) for word in value.replace(".", " ").split()):
+            return "not a name (a role, placeholder or organisation)"
+        if result.entity_type == "LOCATION" and not any(
+            abs(person.start - result.start) <= LOCATION_REACH for person in people
+        ):
+            return "a place on its own"
+        if "\n" in value:
+            return "spans lines"
+        return None

@@ -1,0 +1,218 @@
+"""The Dutch detectors as leakguard recognizers (`recognizer:` in rules/pii-nl/*.yaml).
+
+Each class is the cheap stage of one detector (`leakguard.pii.gate`) and names the Presidio
+recognizer that confirms it (`leakguard.pii.<entity>`). What differs per detector is here:
+which fictional values are test data, which values are the organisation's own, and when a
+value needs no context.
+"""
+
+from __future__ import annotations
+
+import re
+
+from leakguard.detectors.recognizers import recognizer
+from leakguard.detectors.settings import DetectionSettings
+from leakguard.pii.context import NOT_NAMES, PLACEHOLDER_NAMES
+from leakguard.pii.gate import DutchPiiRecognizer
+from leakguard.pii.patterns import plausible_email
+from leakguard.pii.testdata import (
+    fictional_a_nummer,
+    fictional_bsn,
+    fictional_document,
+    fictional_iban,
+    fictional_phone,
+    fictional_postcode,
+    is_test_domain,
+    normalized,
+    placeholder_plate,
+    placeholder_street,
+)
+from leakguard.ruleset import Rule
+from leakguard.validators.pii_nl import POSTCODE, compact_iban, phone_kind
+
+TEST_DATA = "known test data"
+
+
+@recognizer("nl-bsn")
+class BsnDetector(DutchPiiRecognizer):
+    presidio = "leakguard.pii.bsn:BsnRecognizer"
+
+    def test_data(self, value: str) -> str | None:
+        return f"{TEST_DATA} (fictional BSN)" if fictional_bsn(value) else None
+
+
+@recognizer("nl-rsin")
+class RsinDetector(DutchPiiRecognizer):
+    presidio = "leakguard.pii.rsin:RsinRecognizer"
+
+
+@recognizer("nl-onderwijsnummer")
+class OnderwijsnummerDetector(DutchPiiRecognizer):
+    presidio = "leakguard.pii.onderwijsnummer:OnderwijsnummerRecognizer"
+
+
+@recognizer("nl-a-nummer")
+class ANummerDetector(DutchPiiRecognizer):
+    presidio = "leakguard.pii.anummer:ANummerRecognizer"
+
+    def test_data(self, value: str) -> str | None:
+        return f"{TEST_DATA} (RvIG test person)" if fictional_a_nummer(value) else None
+
+
+@recognizer("nl-iban")
+class IbanDetector(DutchPiiRecognizer):
+    presidio = "leakguard.pii.iban:IbanRecognizer"
+
+    def test_data(self, value: str) -> str | None:
+        return f"{TEST_DATA} (example IBAN)" if fictional_iban(value) else None
+
+    def allowed(self, value: str) -> str | None:
+        own = {compact_iban(iban) for iban in self.settings.organisation_ibans}
+        return "the organisation's own account" if compact_iban(value) in own else None
+
+
+@recognizer("nl-phone")
+class PhoneDetector(DutchPiiRecognizer):
+    presidio = "leakguard.pii.phone:PhoneRecognizer"
+
+    def test_data(self, value: str) -> str | None:
+        return f"{TEST_DATA} (straight-run number)" if fictional_phone(_national(value)) else None
+
+    def allowed(self, value: str) -> str | None:
+        own = {_national(number) for number in self.settings.organisation_phone_numbers}
+        return "the organisation's own number" if _national(value) in own else None
+
+    def context_required(self, value: str) -> bool:
+        # A mobile number is a person's; a fixed line may be an office's.
+        return phone_kind(value) != "mobile"
+
+
+def _national(value: str) -> str:
+    """The significant digits of a Dutch number (without 0, +31 or 0031, and `(0)`)."""
+    digits = re.sub(r"\(0\)", "", value)
+    digits = re.sub(r"\D", "", digits)
+    for prefix in ("0031", "31", "0"):
+        if digits.startswith(prefix) and len(digits) - len(prefix) == 9:
+            return digits[len(prefix) :]
+    return digits
+
+
+# Mailboxes of roles, systems and teams rather than persons.
+ROLE_MAILBOXES = frozenset(
+    """
+    info informatie noreply no-reply donotreply do-not-reply support contact helpdesk
+    servicedesk service admin administrator webmaster postmaster hostmaster abuse security
+    privacy avg fg sales marketing hello hallo team office secretariaat receptie
+    klantenservice communicatie pers press jobs vacatures hr finance financien facturen
+    billing invoice invoices devops ops it ict git root mailer-daemon notifications
+    notification alerts bounce bounces feedback vragen meldingen beheer functioneelbeheer
+    applicatiebeheer gemeente dev developers test bot ci github gitlab dependabot renovate
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
+
+@recognizer("nl-email")
+class EmailDetector(DutchPiiRecognizer):
+    presidio = "leakguard.pii.email:EmailRecognizer"
+
+    def __init__(self, rule: Rule, settings: DetectionSettings) -> None:
+        super().__init__(rule, settings)
+        self.roles = ROLE_MAILBOXES | {role.lower() for role in self.settings.role_mailboxes}
+        self.domains = tuple(
+            domain.lower().lstrip("@.") for domain in self.settings.organisation_domains
+        )
+
+    def refusal(self, value: str) -> str | None:
+        return None if plausible_email(value) else "not an e-mail address (file name)"
+
+    def test_data(self, value: str) -> str | None:
+        domain = value.rpartition("@")[2]
+        return f"{TEST_DATA} (reserved domain)" if is_test_domain(domain) else None
+
+    def allowed(self, value: str) -> str | None:
+        local, _, domain = value.lower().rpartition("@")
+        base = local.split("+", 1)[0]
+        if base in self.roles or "noreply" in domain or "no-reply" in domain:
+            return "a role address, not a person's"
+        if any(domain == own or domain.endswith("." + own) for own in self.domains):
+            return "the organisation's own domain"
+        return None
+
+
+@recognizer("nl-birthdate")
+class BirthDateDetector(DutchPiiRecognizer):
+    presidio = "leakguard.pii.birthdate:BirthDateRecognizer"
+
+
+@recognizer("nl-id-document")
+class IdDocumentDetector(DutchPiiRecognizer):
+    presidio = "leakguard.pii.iddocument:IdDocumentRecognizer"
+
+    def test_data(self, value: str) -> str | None:
+        return f"{TEST_DATA} (specimen document)" if fictional_document(value) else None
+
+
+@recognizer("nl-kenteken")
+class KentekenDetector(DutchPiiRecognizer):
+    presidio = "leakguard.pii.kenteken:KentekenRecognizer"
+
+    def test_data(self, value: str) -> str | None:
+        return f"{TEST_DATA} (sidecode notation)" if placeholder_plate(value) else None
+
+
+@recognizer("nl-postcode")
+class PostcodeDetector(DutchPiiRecognizer):
+    presidio = "leakguard.pii.postcode:PostcodeRecognizer"
+
+    def test_data(self, value: str) -> str | None:
+        return f"{TEST_DATA} (example postcode)" if fictional_postcode(value) else None
+
+
+@recognizer("nl-address-field")
+@recognizer("nl-address")
+class AddressDetector(DutchPiiRecognizer):
+    presidio = "leakguard.pii.address:AddressRecognizer"
+
+    def test_data(self, value: str) -> str | None:
+        return f"{TEST_DATA} (example street)" if placeholder_street(value) else None
+
+    def allowed(self, value: str) -> str | None:
+        own = [normalized(address) for address in self.settings.organisation_addresses]
+        key = normalized(value)
+        if any(key.startswith(address) or address.startswith(key) for address in own if address):
+            return "the organisation's own address"
+        return None
+
+    def context_required(self, value: str) -> bool:
+        # With a postcode, street and number are an address on their own.
+        return POSTCODE.search(value) is None
+
+
+class NameDetector(DutchPiiRecognizer):
+    def refusal(self, value: str) -> str | None:
+        words = value.replace(".", " ").split()
+        if any(NOT_NAMES.match(word) for word in words):
+            return "not a name (a role, placeholder or organisation)"
+        return super().refusal(value)
+
+    def test_data(self, value: str) -> str | None:
+        return (
+            f"{TEST_DATA} (placeholder name)"
+            if normalized(value).lower() in PLACEHOLDER_NAMES
+            else None
+        )
+
+
+@recognizer("nl-person")
+class PersonFieldDetector(NameDetector):
+    presidio = "leakguard.pii.person:PersonNameRecognizer"
+
+
+@recognizer("nl-person-title")
+class SalutationDetector(NameDetector):
+    """A title or salutation (dhr., mevr., de heer, mevrouw) and the name after it."""
+
+    presidio = "leakguard.pii.salutation:SalutationRecognizer"
+
+    def check_reasons(self) -> tuple[str, ...]:
+        return ("title",)
