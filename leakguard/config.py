@@ -36,6 +36,8 @@ PII_KEYS = (
     "organisation_domains",
     "organisation_phone_numbers",
     "organisation_addresses",
+    "organisation_ibans",
+    "role_mailboxes",
     "test_identifiers",
     "report_test_identifiers",
 )
@@ -75,6 +77,8 @@ class PiiAllow:
     organisation_domains: tuple[str, ...] = ()
     organisation_phone_numbers: tuple[str, ...] = ()
     organisation_addresses: tuple[str, ...] = ()
+    organisation_ibans: tuple[str, ...] = ()  # upper case, without spaces
+    role_mailboxes: tuple[str, ...] = ()  # local parts that name a role (`team-data`), lower case
     test_identifiers: tuple[str, ...] = ()
     report_test_identifiers: bool = False
 
@@ -132,6 +136,8 @@ class Config:
             organisation_domains=self.pii.organisation_domains,
             organisation_phone_numbers=self.pii.organisation_phone_numbers,
             organisation_addresses=self.pii.organisation_addresses,
+            organisation_ibans=self.pii.organisation_ibans,
+            role_mailboxes=self.pii.role_mailboxes,
             test_identifiers=self.pii.test_identifiers,
             report_test_identifiers=self.pii.report_test_identifiers,
         )
@@ -443,11 +449,32 @@ def _pii(check: _Checker, value: Any) -> PiiAllow:
         organisation_addresses=check.strings(
             pii.get("organisation_addresses"), "pii.organisation_addresses"
         ),
+        organisation_ibans=_ibans(check, pii.get("organisation_ibans")),
+        role_mailboxes=_mailboxes(check, pii.get("role_mailboxes")),
         test_identifiers=check.strings(pii.get("test_identifiers"), "pii.test_identifiers"),
         report_test_identifiers=check.flag(
             pii.get("report_test_identifiers"), "pii.report_test_identifiers", False
         ),
     )
+
+
+def _ibans(check: _Checker, value: Any) -> tuple[str, ...]:
+    ibans = check.strings(value, "pii.organisation_ibans")
+    cleaned = tuple("".join(iban.split()).upper() for iban in ibans)
+    for index, iban in enumerate(cleaned):
+        if not (15 <= len(iban) <= 34 and iban[:2].isalpha() and iban.isalnum()):
+            raise check.fail(f"pii.organisation_ibans[{index}]", "is not an IBAN")
+    return cleaned
+
+
+def _mailboxes(check: _Checker, value: Any) -> tuple[str, ...]:
+    names = check.strings(value, "pii.role_mailboxes")
+    for index, name in enumerate(names):
+        if "@" in name or any(c.isspace() for c in name):
+            raise check.fail(
+                f"pii.role_mailboxes[{index}]", f"{name!r}: give the part before the @ only"
+            )
+    return tuple(name.lower() for name in names)
 
 
 def _max_file_size(check: _Checker, value: Any) -> int | None:

@@ -51,9 +51,11 @@ def _dropped(dropped: Dropped) -> str:
 def _rejected(path: str, rejection: Rejection) -> str:
     shown = rejection_fingerprint(path, rejection)
     tail = f"   fingerprint {printable(shown)}" if shown else ""
+    # A check on a whole window (names in prose without NER) has no value to measure.
+    size = f" (value of {rejection.value_length} characters)" if rejection.value_length else ""
     return (
         f"rejected  {rejection.rule_id} at {printable(path)}:{rejection.line}:{rejection.column}: "
-        f"{printable(rejection.reason)} (value of {rejection.value_length} characters){tail}"
+        f"{printable(rejection.reason)}{size}{tail}"
     )
 
 

@@ -58,6 +58,8 @@ pii:
   organisation_domains: []        # e.g. [amsterdam.nl]: addresses at these domains are not personal
   organisation_phone_numbers: []  # e.g. ["14 020"]: quote numbers
   organisation_addresses: []      # e.g. ["Amstel 1, 1011 PN Amsterdam"]
+  organisation_ibans: []          # the organisation's own bank accounts
+  role_mailboxes: []              # e.g. [team-data]: team-data@ is a role, not a person
   test_identifiers: []            # e.g. test BSNs your fixtures use: quote them
   report_test_identifiers: false  # true: also report the built-in fictional test numbers
 

@@ -80,6 +80,8 @@ def write_config(tmp_path: Path, text: str, name: str = ".leakguard.yaml") -> Pa
         ("pii:\n  organisation_domains: ['@a.nl']\n", "pii.organisation_domains[0]", "domain"),
         ("pii:\n  report_test_identifiers: 'yes'\n", "pii.report_test_identifiers", "true or"),
         ("pii:\n  phone: []\n", "pii.phone", "unknown key"),
+        ("pii:\n  organisation_ibans: ['12 34']\n", "pii.organisation_ibans[0]", "not an IBAN"),
+        ("pii:\n  role_mailboxes: [info@a.nl]\n", "pii.role_mailboxes[0]", "before the @"),
         ("scan:\n  max_file_size: lots\n", "scan.max_file_size", "not a size"),
         ("- a\n- b\n", "", "must be a mapping"),
     ],
@@ -265,6 +267,8 @@ def test_pii_keys_reach_the_detection_settings(tmp_path: Path) -> None:
             "  organisation_domains: [Amsterdam.NL]\n"
             "  organisation_phone_numbers: ['14 020']\n"
             "  organisation_addresses: ['Amstel 1, Amsterdam']\n"
+            "  organisation_ibans: ['nl00 bank 0000 0000 00']\n"
+            "  role_mailboxes: [Team-Data]\n"
             "  test_identifiers: ['000000012']\n"
             "  report_test_identifiers: true\n",
         )
@@ -275,6 +279,8 @@ def test_pii_keys_reach_the_detection_settings(tmp_path: Path) -> None:
     assert settings.organisation_domains == ("amsterdam.nl",)
     assert settings.organisation_phone_numbers == ("14 020",)
     assert settings.organisation_addresses == ("Amstel 1, Amsterdam",)
+    assert settings.organisation_ibans == ("NL00BANK0000000000",)
+    assert settings.role_mailboxes == ("team-data",)
     assert settings.test_identifiers == ("000000012",)
     assert settings.report_test_identifiers is True
     assert settings.ner_model == "nl_core_news_sm"

@@ -96,7 +96,7 @@ def test_explain_rejects_what_is_not_a_fingerprint(decided: GitRepo) -> None:
 
 
 def test_explain_when_nothing_was_dropped(repo: GitRepo) -> None:
-    repo.commit("clean", README="nothing here\n")
+    repo.commit("clean", **{"app.py": "x = 1\n"})
 
     result = leakguard("git", str(repo.path), "--explain")
 
