@@ -432,22 +432,11 @@ def _remote(repository: Repository) -> str:
 
 
 def _commit(repository: Repository, revision: str) -> str | None:
-    if revision.startswith("-"):
-        raise UsageError(f"{revision!r} is not a revision")
-    result = subprocess.run(
-        git_command(
-            repository.root,
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            "--end-of-options",
-            f"{revision}^{{commit}}",
-        ),
-        capture_output=True,
-        env=git_env(),
-        check=False,
-    )
-    return result.stdout.decode().strip() if result.returncode == 0 else None
+    """The commit a revision names, or None when this clone does not have it."""
+    try:
+        return repository.resolve(revision)
+    except UsageError:
+        return None
 
 
 def _event_payload(path: str | None) -> dict[str, Any]:
