@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from leakguard.rule_examples import expand
@@ -168,3 +170,34 @@ def test_files_scan_paths_are_relative_to_the_current_directory(leaky: GitRepo) 
 
     assert relative.json()["findings"] == []
     assert absolute.json()["findings"] == []
+
+
+def test_pii_allowlists_reach_the_recognizers(tmp_path: Path) -> None:
+    bsn = expand("${gen:bsn}", "allow-pii")
+    iban = expand("${gen:iban:NL}", "allow-pii")
+    email = expand("${gen:email}", "allow-pii")
+    domain = email.rpartition("@")[2]
+    people = tmp_path / "people.yaml"
+    people.write_text(
+        f"bsn: {bsn}\niban: {iban}\nemail: {email}\ncontact_email: team-data@elders.invalid\n"
+    )
+    spaced_iban = " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)).lower()
+
+    before = leakguard("files", str(people), "--format", "json", cwd=tmp_path)
+    (tmp_path / ".leakguard.yaml").write_text(
+        "pii:\n"
+        f"  test_identifiers: ['{bsn}']\n"
+        f"  organisation_ibans: ['{spaced_iban}']\n"
+        f"  organisation_domains: [{domain}]\n"
+        "  role_mailboxes: [team-data]\n"
+    )
+    after = leakguard("files", str(people), "--format", "json", "--explain", cwd=tmp_path)
+
+    assert {f["rule_id"] for f in before.json()["findings"]} >= {
+        "pii-nl-bsn",
+        "pii-nl-iban",
+        "pii-nl-email",
+    }
+    assert after.json()["findings"] == []
+    assert after.code == 0
+    assert not any(value in after.stderr for value in (bsn, iban, email))
