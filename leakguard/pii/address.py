@@ -2,21 +2,8 @@
 
 from __future__ import annotations
 
+from leakguard.pii.patterns import CITY, HOUSE_NUMBER, POSTCODE, STREET
 from leakguard.pii.presidio_base import DutchPatternRecognizer
-
-# Endings of Dutch street names (Kalverstraat, Stadhouderskade, Bijlmerdreef, ...).
-STREET_ENDINGS = (
-    "straat|laan|weg|gracht|plein|kade|singel|dijk|dreef|hof|park|pad|steeg|markt|plantsoen"
-    "|boulevard|baan|burgwal|dam|haven|wal|veld|erf|hoek|pier|zijde|kanaal|oord|rak|gaarde"
-)
-STREET = (
-    r"(?:[A-Z][\w'\u2019.]*\s|(?:van|de|der|den|het|ter|ten|'t)\s){0,3}[A-Z][\w'\u2019\-]*(?:"
-    + STREET_ENDINGS
-    + r")"
-)
-HOUSE_NUMBER = r"[1-9]\d{0,4}(?:[ \-]?(?:[A-Za-z]{1,2}|\d{1,3}|hs|bis|huis|[IV]{1,3})(?![\w]))?"
-POSTCODE = r"[1-9]\d{3} ?[A-Z]{2}"
-CITY = r"[A-Z][a-z'\u2019]+(?:[ \-][A-Z][a-z'\u2019]+)?"
 
 
 class AddressRecognizer(DutchPatternRecognizer):

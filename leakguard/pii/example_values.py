@@ -47,7 +47,7 @@ STREETS = (
     "Ceintuurbaan", "Overtoomsesluis", "Rozengracht", "Linnaeusstraat", "Middenweg",
 )  # fmt: skip
 # Streets whose names have no street word in them: only an address key says what they are.
-PLAIN_STREETS = ("Rokin", "Spui", "Damrak", "Amstel", "Nieuwmarkt", "Waterlooplein", "Zeedijk")
+PLAIN_STREETS = ("Rokin", "Spui", "Amstel", "Singel", "Haarlemmer Houttuinen")
 CITIES = ("Amsterdam", "Rotterdam", "Utrecht", "Den Haag", "Haarlem", "Zaandam", "Amstelveen",
           "Almere", "Diemen", "Weesp", "Purmerend", "Hoofddorp")  # fmt: skip
 MAIL_DOMAINS = ("gmail.com", "hotmail.com", "outlook.com", "ziggo.nl", "kpnmail.nl", "xs4all.nl",

@@ -13,6 +13,21 @@ SALUTATION_NAME = (
     rf"{TITLES}\s+(?:{INITIALS}|{WORD}\s)?(?:{CAPITAL_PARTICLES}\s)*(?:{PARTICLES}\s)*{WORD}"
 )
 
+# Endings of Dutch street names (Kalverstraat, Stadhouderskade, Bijlmerdreef, ...).
+STREET_ENDINGS = (
+    "straat|laan|weg|gracht|plein|kade|singel|dijk|dreef|hof|park|pad|steeg|markt|plantsoen"
+    "|boulevard|baan|burgwal|dam|haven|wal|veld|erf|hoek|pier|zijde|kanaal|oord|rak|gaarde"
+)
+STREET = (
+    r"(?:[A-Z][\w'\u2019.]*\s|(?:van|de|der|den|het|ter|ten|'t)\s){0,3}[A-Z][\w'\u2019\-]*(?:"
+    + STREET_ENDINGS
+    + r")"
+)
+HOUSE_NUMBER = r"[1-9]\d{0,4}(?:[ \-]?(?:[A-Za-z]{1,2}|\d{1,3}|hs|bis|huis|[IV]{1,3})(?![\w]))?"
+POSTCODE = r"[1-9]\d{3} ?[A-Z]{2}"
+CITY = r"[A-Z][a-z'\u2019]+(?:[ \-][A-Z][a-z'\u2019]+)?"
+
+
 EMAIL_PATTERN = (
     r"(?<![\w.%+\-@])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@"
     r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*"

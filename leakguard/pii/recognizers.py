@@ -14,7 +14,7 @@ from leakguard.detectors.recognizers import recognizer
 from leakguard.detectors.settings import DetectionSettings
 from leakguard.pii.context import NOT_NAMES, PLACEHOLDER_NAMES
 from leakguard.pii.gate import DutchPiiRecognizer
-from leakguard.pii.patterns import plausible_email
+from leakguard.pii.patterns import HOUSE_NUMBER, STREET, plausible_email
 from leakguard.pii.testdata import (
     fictional_a_nummer,
     fictional_bsn,
@@ -168,7 +168,6 @@ class PostcodeDetector(DutchPiiRecognizer):
         return f"{TEST_DATA} (example postcode)" if fictional_postcode(value) else None
 
 
-@recognizer("nl-address-field")
 @recognizer("nl-address")
 class AddressDetector(DutchPiiRecognizer):
     presidio = "leakguard.pii.address:AddressRecognizer"
@@ -186,6 +185,20 @@ class AddressDetector(DutchPiiRecognizer):
     def context_required(self, value: str) -> bool:
         # With a postcode, street and number are an address on their own.
         return POSTCODE.search(value) is None
+
+
+@recognizer("nl-address-field")
+class AddressFieldDetector(AddressDetector):
+    """Any name and number under an address key (streets without a street word in their name);
+    addresses with a street word are the regex rule's (`nl-address`), not reported twice."""
+
+    def refusal(self, value: str) -> str | None:
+        if SUFFIXED_STREET.match(value):
+            return "reported by the street-name rule"
+        return super().refusal(value)
+
+
+SUFFIXED_STREET = re.compile(rf"{STREET}\s+{HOUSE_NUMBER}")
 
 
 class NameDetector(DutchPiiRecognizer):

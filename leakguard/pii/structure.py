@@ -50,7 +50,10 @@ LEADING_KEY = re.compile(
 OPENS = re.compile(
     r"""["']?([\w][\w .\-]{0,60}?)["']?\s*(?:=>|:|=)\s*[\[{(]?\s*(?:[|>][-+]?)?\s*$"""
 )
-TABLE_RULE = re.compile(r"^\s*[|+]?[\s:|+-]*-{2,}[\s:|+-]*$")
+RULE_CHARS = frozenset("|+:- \t")
+# Python regexes here run on single lines that can be megabytes long (minified files): they
+# only ever see a bounded stretch of a line, so that none of them costs more than linear time.
+REACH = 160
 COPY = re.compile(rb"^COPY\s+[\w.\"]+\s*\(([^)\n]*)\)\s+FROM\s+stdin", re.MULTILINE)
 INSERT = re.compile(rb"(?i)\binsert\s+into\s+[\w.\"`\[\]]+\s*\(([^)]*)\)\s*values\b")
 SQL_TOKEN = re.compile(rb"'(?:[^']|'')*'?|\"(?:[^\"]|\"\")*\"?|[(),;]|[^'\"(),;]+")
@@ -150,7 +153,7 @@ class FragmentView:
             field = finder(index, text, start, end)
             if field is not None:
                 return field
-        array = ARRAY_BEFORE.search(text[:start])
+        array = ARRAY_BEFORE.search(text[max(0, start - REACH) : start])
         if array is not None:
             return Field(array.group(1), "key", self.parents(index, text), tuple(line_keys(text)))
         parents = self.parents(index, text)
@@ -171,7 +174,7 @@ class FragmentView:
             level = _indent(line)
             if level >= indent:
                 continue
-            match = None if _is_code_block(line) else OPENS.search(line)
+            match = None if _is_code_block(line) else OPENS.search(line[-REACH:])
             if match is not None:
                 found.append(match.group(1).strip())
             indent = level
@@ -256,7 +259,7 @@ class FragmentView:
     def _pipe_table(self, index: int) -> Table | None:
         for previous in range(index - 1, max(-1, index - 1 - 500), -1):
             line = self.line(previous)
-            if TABLE_RULE.match(line):
+            if is_table_rule(line):
                 return self._pipe_header(previous - 1) if previous > 0 else None
             if "|" not in line:
                 return None
@@ -274,7 +277,7 @@ class FragmentView:
         if table is not None and table.line == index:
             return table
         line = self.line(index)
-        if "|" in line and index + 1 < self.line_count() and TABLE_RULE.match(self.line(index + 1)):
+        if "|" in line and index + 1 < self.line_count() and is_table_rule(self.line(index + 1)):
             return self._pipe_header(index)
         if line.startswith("COPY "):
             for copy_line, columns in self._copies:
@@ -438,6 +441,11 @@ def cell_spans(line: str, delimiter: str, *, quotes: bool = True) -> list[tuple[
     """Spans of the cells of a delimited line; quoted cells may hold the delimiter."""
     spans: list[tuple[int, int]] = []
     start = 0
+    if not quotes or '"' not in line:  # the common case, at C speed
+        for cell in line.split(delimiter):
+            spans.append((start, start + len(cell)))
+            start += len(cell) + 1
+        return _without_pipe_edges(line, spans) if delimiter == "|" else spans
     quoted = False
     for position, char in enumerate(line):
         if quotes and char == '"':
@@ -446,12 +454,15 @@ def cell_spans(line: str, delimiter: str, *, quotes: bool = True) -> list[tuple[
             spans.append((start, position))
             start = position + 1
     spans.append((start, len(line)))
-    if delimiter == "|":
-        # Markdown rows start and end with a pipe: those are not cells.
-        if spans and not line[spans[0][0] : spans[0][1]].strip():
-            spans = spans[1:]
-        if spans and not line[spans[-1][0] : spans[-1][1]].strip():
-            spans = spans[:-1]
+    return _without_pipe_edges(line, spans) if delimiter == "|" else spans
+
+
+def _without_pipe_edges(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Markdown rows start and end with a pipe: the empty edges are not cells."""
+    if spans and not line[spans[0][0] : spans[0][1]].strip():
+        spans = spans[1:]
+    if spans and not line[spans[-1][0] : spans[-1][1]].strip():
+        spans = spans[:-1]
     return spans
 
 
@@ -476,6 +487,11 @@ def _likely_delimiter(header: str) -> str | None:
     return delimiter if count else None
 
 
+def is_table_rule(line: str) -> bool:
+    """`|---|:---:|` or `----+----`: the rule under a Markdown or psql table header."""
+    return "--" in line and set(line) <= RULE_CHARS
+
+
 def _is_code_block(line: str) -> bool:
     """`def f(x) -> str:`, `if (a) {`: a block of code opens here, not a value's key."""
     return "(" in line or ")" in line
@@ -483,7 +499,7 @@ def _is_code_block(line: str) -> bool:
 
 def opens_value(line: str) -> bool:
     """The line is a key whose value follows on the next lines (`geboorte:`, `"adres": {`)."""
-    return not _is_code_block(line) and OPENS.search(line) is not None
+    return not _is_code_block(line) and OPENS.search(line[-REACH:]) is not None
 
 
 def _indent(line: str) -> int:
