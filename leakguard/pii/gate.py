@@ -124,6 +124,11 @@ class DutchPiiRecognizer:
     def context_required(self, value: str) -> bool:
         return self.needs_context
 
+    def inside(self, text: str, start: int, end: int) -> str | None:
+        """Why the value is part of a larger value of another kind (a phone number in the
+        groups of an IBAN), else None."""
+        return None
+
     def check_reasons(self) -> tuple[str, ...]:
         if not self.checks:
             return ("pattern",)
@@ -192,7 +197,7 @@ class DutchPiiRecognizer:
                 line, column = window.position(start)
                 reject(Rejection(self.rule.id, line, column, reason, len(value)))
 
-        refusal = self.refusal(value)
+        refusal = self.refusal(value) or self.inside(window.text, start, end)
         if refusal is not None:
             # A failed check is only worth explaining where the value looked personal.
             if reject is not None and context().reason is not None:

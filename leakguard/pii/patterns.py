@@ -8,7 +8,7 @@ CAPITAL_PARTICLES = r"(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en|'t|[Ii]n|[Ee]l
 WORD = r"[A-ZÀ-Ý][a-zà-ÿ]+(?:['\u2019][a-zà-ÿ]+)?(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?"
 INITIALS = r"(?:[A-Z]\.\s?){1,4}"
 NAME = rf"(?:{INITIALS}|{WORD}\s)?(?:{PARTICLES}\s)*{WORD}(?:\s(?:{PARTICLES}\s)*{WORD}){{0,2}}"
-TITLES = r"(?:[Dd]hr\.?|[Mm]evr\.?|[Mm]w\.|[Dd]e [Hh]eer|[Mm]evrouw|[Mm]eneer|[Mm]ijnheer)"
+TITLES = r"(?:[Dd]hr\.?|[Mm]evr\.?|[Mm]w\.|[Hh]eer|[Mm]evrouw|[Mm]eneer|[Mm]ijnheer)"
 SALUTATION_NAME = (
     rf"{TITLES}\s+(?:{INITIALS}|{WORD}\s)?(?:{CAPITAL_PARTICLES}\s)*(?:{PARTICLES}\s)*{WORD}"
 )

@@ -13,8 +13,9 @@ import re
 from leakguard.detectors.recognizers import recognizer
 from leakguard.detectors.settings import DetectionSettings
 from leakguard.pii.context import NOT_NAMES, PLACEHOLDER_NAMES
-from leakguard.pii.gate import DutchPiiRecognizer
+from leakguard.pii.gate import Context, DutchPiiRecognizer
 from leakguard.pii.patterns import HOUSE_NUMBER, STREET, plausible_email
+from leakguard.pii.structure import FragmentView
 from leakguard.pii.testdata import (
     fictional_a_nummer,
     fictional_bsn,
@@ -86,6 +87,15 @@ class PhoneDetector(DutchPiiRecognizer):
         # A mobile number is a person's; a fixed line may be an office's.
         return phone_kind(value) != "mobile"
 
+    def inside(self, text: str, start: int, end: int) -> str | None:
+        if IBAN_GROUPS_BEFORE.search(text, max(0, start - 40), start):
+            return "digits of a grouped IBAN"
+        return None
+
+
+# The groups of an IBAN written in fours (`NL12 ABCD 0123 4567 89`), up to a phone-like tail.
+IBAN_GROUPS_BEFORE = re.compile(r"[A-Z]{2}\d{2} [A-Z0-9]{4} (?:\d{4} )*$")
+
 
 def _national(value: str) -> str:
     """The significant digits of a Dutch number (without 0, +31 or 0031, and `(0)`)."""
@@ -111,6 +121,13 @@ ROLE_MAILBOXES = frozenset(
 )
 
 
+# `project-users@`, `spam-request@`: mailing lists and their robots.
+MAILING_LIST_SUFFIXES = (
+    "-users", "-dev", "-devel", "-announce", "-request", "-list", "-help", "-owner", "-bounces",
+    "-admin", "-bugs", "-commits", "-discuss", "-leden", "-team",
+)  # fmt: skip
+
+
 @recognizer("nl-email")
 class EmailDetector(DutchPiiRecognizer):
     presidio = "leakguard.pii.email:EmailRecognizer"
@@ -134,6 +151,8 @@ class EmailDetector(DutchPiiRecognizer):
         base = local.split("+", 1)[0]
         if base in self.roles or "noreply" in domain or "no-reply" in domain:
             return "a role address, not a person's"
+        if domain.startswith("lists.") or base.endswith(MAILING_LIST_SUFFIXES):
+            return "a mailing list, not a person's"
         if any(domain == own or domain.endswith("." + own) for own in self.domains):
             return "the organisation's own domain"
         return None
@@ -186,6 +205,19 @@ class AddressDetector(DutchPiiRecognizer):
         # With a postcode, street and number are an address on their own.
         return POSTCODE.search(value) is None
 
+    def context_of(
+        self, view: FragmentView, text: str, index: int, start: int, end: int
+    ) -> Context:
+        found = super().context_of(view, text, index, start, end)
+        # An address block: the street and number, then postcode and city on the next line.
+        block = not text[end:].strip(" ,") and index + 1 < view.line_count()
+        if found.reason is None and block and POSTCODE_CITY.match(view.line(index + 1)):
+            return Context("context: postcode and city on the next line", ("adres",))
+        return found
+
+
+POSTCODE_CITY = re.compile(r"\s*[1-9]\d{3} ?[A-Z]{2}\s+[A-Z][a-z]")
+
 
 @recognizer("nl-address-field")
 class AddressFieldDetector(AddressDetector):
@@ -206,6 +238,8 @@ class NameDetector(DutchPiiRecognizer):
         words = value.replace(".", " ").split()
         if any(NOT_NAMES.match(word) for word in words):
             return "not a name (a role, placeholder or organisation)"
+        if self.keys.match(value) or self.weak_keys.match(value):
+            return "a field label, not a name"  # translations: {"voornaam": "Voornaam"}
         return super().refusal(value)
 
     def test_data(self, value: str) -> str | None:

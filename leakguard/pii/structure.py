@@ -51,6 +51,10 @@ OPENS = re.compile(
     r"""["']?([\w][\w .\-]{0,60}?)["']?\s*(?:=>|:|=)\s*[\[{(]?\s*(?:[|>][-+]?)?\s*$"""
 )
 RULE_CHARS = frozenset("|+:- \t")
+CODE_BLOCK = re.compile(
+    r"\s*[}\]]?\s*(?:if|elif|else|for|while|with|try|except|finally|def|class|return|case|switch"
+    r"|async|match|do|catch)\b"
+)
 # Python regexes here run on single lines that can be megabytes long (minified files): they
 # only ever see a bounded stretch of a line, so that none of them costs more than linear time.
 REACH = 160
@@ -493,8 +497,9 @@ def is_table_rule(line: str) -> bool:
 
 
 def _is_code_block(line: str) -> bool:
-    """`def f(x) -> str:`, `if (a) {`: a block of code opens here, not a value's key."""
-    return "(" in line or ")" in line
+    """`def f(x) -> str:`, `if name in seen:`, `} else {`: a block of code opens here, not a
+    value's key."""
+    return "(" in line or ")" in line or CODE_BLOCK.match(line) is not None
 
 
 def opens_value(line: str) -> bool:
