@@ -81,10 +81,10 @@ def test_the_analyzer_holds_only_leakguards_recognizers() -> None:
     from leakguard.pii.analyzer import analyzer_engine, nlp_engine, presidio_recognizer
     from leakguard.pii.nlp_engine import LeakguardNlpEngine
 
-    engine = analyzer_engine([presidio_recognizer("leakguard.pii.bsn:BsnRecognizer", ["bsn"])])
+    engine = analyzer_engine([presidio_recognizer("leakguard.pii.bsn:NlBsnRecognizer", ["bsn"])])
 
     assert isinstance(engine, AnalyzerEngine)
-    assert [type(r).__name__ for r in engine.registry.recognizers] == ["BsnRecognizer"]
+    assert [type(r).__name__ for r in engine.registry.recognizers] == ["NlBsnRecognizer"]
     assert engine.supported_languages == ["nl"]
     assert isinstance(engine.nlp_engine, LeakguardNlpEngine)
     assert nlp_engine().ner is None  # no spaCy model without a configured one
@@ -93,7 +93,7 @@ def test_the_analyzer_holds_only_leakguards_recognizers() -> None:
 def test_context_lifts_a_checksum_valid_number_over_the_minimum() -> None:
     from leakguard.pii.analyzer import analyzer_engine, presidio_recognizer
 
-    engine = analyzer_engine([presidio_recognizer("leakguard.pii.bsn:BsnRecognizer")])
+    engine = analyzer_engine([presidio_recognizer("leakguard.pii.bsn:NlBsnRecognizer")])
     value = expand("${gen:bsn}", "score")
     wrong = expand("${gen:bsn:invalid}", "score")
 

@@ -6,7 +6,7 @@ from leakguard.pii.patterns import CITY, HOUSE_NUMBER, POSTCODE, STREET
 from leakguard.pii.presidio_base import DutchPatternRecognizer
 
 
-class AddressRecognizer(DutchPatternRecognizer):
+class NlAddressRecognizer(DutchPatternRecognizer):
     """Street name and house number (with an addition), optionally postcode and city.
 
     With a postcode the match is an address on its own; a street and number alone take an

@@ -4,7 +4,7 @@
   its own recognizer(s) (Presidio's predefined ones, English and US formats, never load).
 - No default NLP engine: `LeakguardNlpEngine` tokenizes without a model, and runs a spaCy
   pipeline only when one is configured for NER, so no model is downloaded.
-- No tldextract: leakguard's EmailRecognizer replaces Presidio's (which fetches the public
+- No tldextract: leakguard's NlEmailRecognizer replaces Presidio's (which fetches the public
   suffix list on first use).
 
 Everything Presidio is imported here, lazily: this module is imported by the first window that
@@ -52,12 +52,12 @@ def presidio_recognizer(spec: str, context: Sequence[str] = ()) -> Any:
 def analyzer_engine(recognizers: Sequence[Any], ner_model: str | None = None) -> Any:
     """An AnalyzerEngine for Dutch text with exactly these recognizers."""
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-    from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 
+    from leakguard.pii.enhancer import BisectingContextEnhancer
     from leakguard.pii.presidio_base import LANGUAGE
 
     registry = RecognizerRegistry(recognizers=list(recognizers), supported_languages=[LANGUAGE])
-    enhancer = LemmaContextAwareEnhancer(
+    enhancer = BisectingContextEnhancer(
         context_similarity_factor=CONTEXT_FACTOR,
         min_score_with_context_similarity=MIN_WITH_CONTEXT,
         context_prefix_count=CONTEXT_WORDS_BEFORE,

@@ -6,7 +6,7 @@ from leakguard.pii.presidio_base import DutchPatternRecognizer
 from leakguard.validators.pii_nl import a_nummer
 
 
-class ANummerRecognizer(DutchPatternRecognizer):
+class NlANummerRecognizer(DutchPatternRecognizer):
     """Ten digits that keep the BRP rules (see `leakguard.validators.pii_nl.a_nummer`)."""
 
     ENTITY = "A_NUMMER"

@@ -12,7 +12,7 @@ MONTH_NAMES = (
 )
 
 
-class BirthDateRecognizer(DutchPatternRecognizer):
+class NlBirthDateRecognizer(DutchPatternRecognizer):
     """A date (Dutch, ISO, `jjjjmmdd`, with month names) that a living person can be born on.
 
     Any date is only a date: it takes a birth key or word (geboortedatum, geb., date_of_birth).

@@ -6,7 +6,7 @@ from leakguard.pii.presidio_base import DutchPatternRecognizer
 from leakguard.validators.pii_nl import bsn
 
 
-class BsnRecognizer(DutchPatternRecognizer):
+class NlBsnRecognizer(DutchPatternRecognizer):
     """Nine digits, also written `1234.56.782` or `123 456 782`, that pass the 11-proef.
 
     One in eleven 9-digit numbers passes, so a bare one scores far below any rule's minimum:

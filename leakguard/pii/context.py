@@ -60,6 +60,8 @@ class Terms:
 
     def __init__(self, specs: Iterable[str]) -> None:
         self.terms = tuple(Term.parse(spec) for spec in specs if NOT_ALNUM.sub("", spec.lower()))
+        # The same few field names come back for every row of a table: remember the answers.
+        self._known: dict[str, str | None] = {}
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -67,11 +69,16 @@ class Terms:
     def match(self, key: str | None) -> str | None:
         if not key:
             return None
+        if key in self._known:
+            return self._known[key]
         tokens = key_tokens(key)
-        for term in self.terms:
-            if any(term.matches(token) for token in tokens):
-                return term.text
-        return None
+        found = next(
+            (term.text for term in self.terms if any(term.matches(t) for t in tokens)), None
+        )
+        if len(self._known) > 4096:
+            self._known.clear()
+        self._known[key] = found
+        return found
 
     def match_any(self, keys: Sequence[str]) -> str | None:
         for key in keys:
@@ -124,6 +131,7 @@ ENTITY_KINDS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def other_kind(key: str, entity: str) -> str | None:
     """The kind of personal field `key` names when that is not `entity`'s kind: a value under
     `telefoon` is a phone number, whatever else it looks like."""
@@ -138,12 +146,14 @@ def personal_fields(keys: Iterable[str], ignore: str | None = None) -> list[str]
     """The kinds of personal field among `keys` (each kind once), leaving out `ignore`."""
     found: list[str] = []
     for key in keys:
-        if key == ignore:
-            continue
-        for kind, terms in PERSONAL_FIELDS.items():
-            if kind not in found and terms.match(key) is not None:
-                found.append(kind)
+        if key != ignore:
+            found.extend(kind for kind in kinds_of(key) if kind not in found)
     return found
+
+
+@lru_cache(maxsize=4096)
+def kinds_of(key: str) -> tuple[str, ...]:
+    return tuple(kind for kind, terms in PERSONAL_FIELDS.items() if terms.match(key) is not None)
 
 
 # Words that are not names, in values of name fields and after titles.

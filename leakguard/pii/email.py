@@ -1,4 +1,4 @@
-"""The e-mail address detector as a Presidio recognizer, without Presidio's own.
+"""The e-mail address detector as a Presidio recognizer, in place of Presidio's own.
 
 Presidio's EmailRecognizer validates domains with tldextract, which downloads the public suffix
 list on first use; a scan must not touch the network, and the address shape with a plausible
@@ -11,7 +11,7 @@ from leakguard.pii.patterns import EMAIL_PATTERN, plausible_email
 from leakguard.pii.presidio_base import DutchPatternRecognizer
 
 
-class EmailRecognizer(DutchPatternRecognizer):
+class NlEmailRecognizer(DutchPatternRecognizer):
     ENTITY = "EMAIL_ADDRESS"
     PATTERNS = (("email", EMAIL_PATTERN, 0.6),)
     CONTEXT = ("email", "e-mail", "mail", "emailadres", "contact")

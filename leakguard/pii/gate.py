@@ -55,8 +55,10 @@ CHECK_NAMES = {
 }
 # How the source of a field is named in reasons; table cells of every kind are columns.
 SOURCE_LABELS = {"key": "key", "parent": "key"}
-BATCH_WINDOWS = 40
-BATCH_CHARS = 32_000
+BATCH = 40  # values per Presidio analysis
+# Characters around a value that Presidio sees (its context words look a few words back).
+SNIPPET_BEFORE = 60
+SNIPPET_AFTER = 20
 FOLLOW_LINES = 8
 
 
@@ -146,9 +148,25 @@ class DutchPiiRecognizer:
 
     def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]:
         view = view_of(window.owner)
+        if not self.rule.keywords and view.is_data:
+            yield from self._whole(view, reject)
+            return
         pending = list(self._matches(view, window, view.index_of(window), reject))
         if self.rule.keywords:
             pending.extend(self._beneath(view, window, reject))
+        if pending:
+            yield from self._presidio(pending, reject)
+
+    def _whole(self, view: FragmentView, reject: Reject) -> Iterator[Candidate]:
+        """A data file is judged whole on the rule's first hit in it, so that the values of all
+        its rows reach Presidio in full batches rather than a few per line; later hits find
+        it done (the candidates all came with the first)."""
+        if self.rule.id in view.judged:
+            return
+        view.judged.add(self.rule.id)
+        pending: list[Pending] = []
+        for index, window in view.windows_matching(self._regex):
+            pending.extend(self._matches(view, window, index, reject))
         if pending:
             yield from self._presidio(pending, reject)
 
@@ -372,22 +390,23 @@ class DutchPiiRecognizer:
             yield from self._analyze(batch, reject)
 
     def _analyze(self, batch: list[Pending], reject: Reject) -> Iterator[Candidate]:
-        # Windows joined by newlines: one analysis per batch instead of one per value.
-        offsets: dict[int, int] = {}
+        # One analysis per batch: each value with the words just around it, one per line.
+        # Presidio needs no more (the context found is passed to it), and its cost grows with
+        # the square of the text it is given.
+        bases: list[int] = []
         parts: list[str] = []
         size = 0
         for item in batch:
-            key = id(item.window)
-            if key not in offsets:
-                offsets[key] = size
-                parts.append(item.window.text)
-                size += len(item.window.text) + 1
+            start = max(0, item.start - SNIPPET_BEFORE)
+            part = item.window.text[start : item.end + SNIPPET_AFTER].replace("\n", " ")
+            bases.append(size - start)
+            parts.append(part)
+            size += len(part) + 1
         words = sorted({word for item in batch for word in item.words})
         results = self._engine.analyze(
             text="\n".join(parts), language="nl", entities=[self.entity], context=words or None
         )
-        for item in batch:
-            base = offsets[id(item.window)]
+        for item, base in zip(batch, bases, strict=True):
             score = max(
                 (
                     r.score
@@ -413,20 +432,8 @@ class DutchPiiRecognizer:
 
 
 def _batches(pending: list[Pending]) -> Iterator[list[Pending]]:
-    batch: list[Pending] = []
-    windows: set[int] = set()
-    size = 0
-    for item in pending:
-        key = id(item.window)
-        if key not in windows and (len(windows) >= BATCH_WINDOWS or size >= BATCH_CHARS):
-            yield batch
-            batch, windows, size = [], set(), 0
-        if key not in windows:
-            windows.add(key)
-            size += len(item.window.text)
-        batch.append(item)
-    if batch:
-        yield batch
+    for start in range(0, len(pending), BATCH):
+        yield pending[start : start + BATCH]
 
 
 def _words_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:

@@ -6,7 +6,7 @@ from leakguard.pii.presidio_base import DutchPatternRecognizer
 from leakguard.validators.pii_nl import id_document
 
 
-class IdDocumentRecognizer(DutchPatternRecognizer):
+class NlIdDocumentRecognizer(DutchPatternRecognizer):
     """Nine characters: two letters, six letters or digits, a digit; never the letter O.
 
     Part numbers and codes have that shape too: it takes a paspoort/ID key or word.

@@ -6,7 +6,7 @@ from leakguard.pii.presidio_base import DutchPatternRecognizer
 from leakguard.validators.pii_nl import kenteken
 
 
-class KentekenRecognizer(DutchPatternRecognizer):
+class NlKentekenRecognizer(DutchPatternRecognizer):
     """Six letters and digits in one of the RDW sidecodes (`AB-12-CD`, `1-ABC-23`, ...)."""
 
     ENTITY = "KENTEKEN"

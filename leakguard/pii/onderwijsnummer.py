@@ -6,7 +6,7 @@ from leakguard.pii.presidio_base import DutchPatternRecognizer
 from leakguard.validators.pii_nl import onderwijsnummer
 
 
-class OnderwijsnummerRecognizer(DutchPatternRecognizer):
+class NlOnderwijsnummerRecognizer(DutchPatternRecognizer):
     """Nine digits from `10`, whose 11-proef sum leaves 5: never a valid BSN."""
 
     ENTITY = "ONDERWIJSNUMMER"

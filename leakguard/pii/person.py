@@ -6,7 +6,7 @@ from leakguard.pii.patterns import NAME
 from leakguard.pii.presidio_base import DutchPatternRecognizer
 
 
-class PersonNameRecognizer(DutchPatternRecognizer):
+class NlPersonNameRecognizer(DutchPatternRecognizer):
     """Capitalised name words with initials and particles (initials, `van der`,
     `el`, double names).
 

@@ -12,7 +12,7 @@ PHONE_PATTERN = (
 )
 
 
-class PhoneRecognizer(DutchPatternRecognizer):
+class NlPhoneRecognizer(DutchPatternRecognizer):
     """A valid Dutch number. Mobile numbers (06) belong to persons; a fixed line may be an
     office's, so it takes context (a `telefoon` key, words, a person record)."""
 

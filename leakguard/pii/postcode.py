@@ -8,7 +8,7 @@ from leakguard.pii.presidio_base import DutchPatternRecognizer
 from leakguard.validators.pii_nl import postcode
 
 
-class PostcodeRecognizer(DutchPatternRecognizer):
+class NlPostcodeRecognizer(DutchPatternRecognizer):
     """`1234 AB` (never SA, SD or SS). Alone it points at a street, so it takes a postcode key
     or a person's record; inside a full address the address detector reports it."""
 

@@ -149,9 +149,9 @@ class ProseNames:
     @cached_property
     def _engine(self) -> Any:
         from leakguard.pii.analyzer import analyzer_engine, ner_recognizer
-        from leakguard.pii.person import PersonNameRecognizer
+        from leakguard.pii.person import NlPersonNameRecognizer
 
-        recognizers = [PersonNameRecognizer(["groet"])]
+        recognizers = [NlPersonNameRecognizer(["groet"])]
         if self.model is not None:
             recognizers.append(ner_recognizer())
         return analyzer_engine(recognizers, self.model)

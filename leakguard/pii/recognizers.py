@@ -36,7 +36,7 @@ TEST_DATA = "known test data"
 
 @recognizer("nl-bsn")
 class BsnDetector(DutchPiiRecognizer):
-    presidio = "leakguard.pii.bsn:BsnRecognizer"
+    presidio = "leakguard.pii.bsn:NlBsnRecognizer"
 
     def test_data(self, value: str) -> str | None:
         return f"{TEST_DATA} (fictional BSN)" if fictional_bsn(value) else None
@@ -44,17 +44,17 @@ class BsnDetector(DutchPiiRecognizer):
 
 @recognizer("nl-rsin")
 class RsinDetector(DutchPiiRecognizer):
-    presidio = "leakguard.pii.rsin:RsinRecognizer"
+    presidio = "leakguard.pii.rsin:NlRsinRecognizer"
 
 
 @recognizer("nl-onderwijsnummer")
 class OnderwijsnummerDetector(DutchPiiRecognizer):
-    presidio = "leakguard.pii.onderwijsnummer:OnderwijsnummerRecognizer"
+    presidio = "leakguard.pii.onderwijsnummer:NlOnderwijsnummerRecognizer"
 
 
 @recognizer("nl-a-nummer")
 class ANummerDetector(DutchPiiRecognizer):
-    presidio = "leakguard.pii.anummer:ANummerRecognizer"
+    presidio = "leakguard.pii.anummer:NlANummerRecognizer"
 
     def test_data(self, value: str) -> str | None:
         return f"{TEST_DATA} (RvIG test person)" if fictional_a_nummer(value) else None
@@ -62,7 +62,7 @@ class ANummerDetector(DutchPiiRecognizer):
 
 @recognizer("nl-iban")
 class IbanDetector(DutchPiiRecognizer):
-    presidio = "leakguard.pii.iban:IbanRecognizer"
+    presidio = "leakguard.pii.iban:NlIbanRecognizer"
 
     def test_data(self, value: str) -> str | None:
         return f"{TEST_DATA} (example IBAN)" if fictional_iban(value) else None
@@ -74,7 +74,7 @@ class IbanDetector(DutchPiiRecognizer):
 
 @recognizer("nl-phone")
 class PhoneDetector(DutchPiiRecognizer):
-    presidio = "leakguard.pii.phone:PhoneRecognizer"
+    presidio = "leakguard.pii.phone:NlPhoneRecognizer"
 
     def test_data(self, value: str) -> str | None:
         return f"{TEST_DATA} (straight-run number)" if fictional_phone(_national(value)) else None
@@ -130,7 +130,7 @@ MAILING_LIST_SUFFIXES = (
 
 @recognizer("nl-email")
 class EmailDetector(DutchPiiRecognizer):
-    presidio = "leakguard.pii.email:EmailRecognizer"
+    presidio = "leakguard.pii.email:NlEmailRecognizer"
 
     def __init__(self, rule: Rule, settings: DetectionSettings) -> None:
         super().__init__(rule, settings)
@@ -160,12 +160,12 @@ class EmailDetector(DutchPiiRecognizer):
 
 @recognizer("nl-birthdate")
 class BirthDateDetector(DutchPiiRecognizer):
-    presidio = "leakguard.pii.birthdate:BirthDateRecognizer"
+    presidio = "leakguard.pii.birthdate:NlBirthDateRecognizer"
 
 
 @recognizer("nl-id-document")
 class IdDocumentDetector(DutchPiiRecognizer):
-    presidio = "leakguard.pii.iddocument:IdDocumentRecognizer"
+    presidio = "leakguard.pii.iddocument:NlIdDocumentRecognizer"
 
     def test_data(self, value: str) -> str | None:
         return f"{TEST_DATA} (specimen document)" if fictional_document(value) else None
@@ -173,7 +173,7 @@ class IdDocumentDetector(DutchPiiRecognizer):
 
 @recognizer("nl-kenteken")
 class KentekenDetector(DutchPiiRecognizer):
-    presidio = "leakguard.pii.kenteken:KentekenRecognizer"
+    presidio = "leakguard.pii.kenteken:NlKentekenRecognizer"
 
     def test_data(self, value: str) -> str | None:
         return f"{TEST_DATA} (sidecode notation)" if placeholder_plate(value) else None
@@ -181,7 +181,7 @@ class KentekenDetector(DutchPiiRecognizer):
 
 @recognizer("nl-postcode")
 class PostcodeDetector(DutchPiiRecognizer):
-    presidio = "leakguard.pii.postcode:PostcodeRecognizer"
+    presidio = "leakguard.pii.postcode:NlPostcodeRecognizer"
 
     def test_data(self, value: str) -> str | None:
         return f"{TEST_DATA} (example postcode)" if fictional_postcode(value) else None
@@ -189,7 +189,7 @@ class PostcodeDetector(DutchPiiRecognizer):
 
 @recognizer("nl-address")
 class AddressDetector(DutchPiiRecognizer):
-    presidio = "leakguard.pii.address:AddressRecognizer"
+    presidio = "leakguard.pii.address:NlAddressRecognizer"
 
     def test_data(self, value: str) -> str | None:
         return f"{TEST_DATA} (example street)" if placeholder_street(value) else None
@@ -252,14 +252,14 @@ class NameDetector(DutchPiiRecognizer):
 
 @recognizer("nl-person")
 class PersonFieldDetector(NameDetector):
-    presidio = "leakguard.pii.person:PersonNameRecognizer"
+    presidio = "leakguard.pii.person:NlPersonNameRecognizer"
 
 
 @recognizer("nl-person-title")
 class SalutationDetector(NameDetector):
     """A title or salutation (dhr., mevr., de heer, mevrouw) and the name after it."""
 
-    presidio = "leakguard.pii.salutation:SalutationRecognizer"
+    presidio = "leakguard.pii.salutation:NlSalutationRecognizer"
 
     def check_reasons(self) -> tuple[str, ...]:
         return ("title",)

@@ -6,7 +6,7 @@ from leakguard.pii.presidio_base import DutchPatternRecognizer
 from leakguard.validators.pii_nl import rsin
 
 
-class RsinRecognizer(DutchPatternRecognizer):
+class NlRsinRecognizer(DutchPatternRecognizer):
     """Nine digits with the BSN's 11-proef, under a name that says RSIN."""
 
     ENTITY = "RSIN"

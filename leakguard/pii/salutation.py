@@ -6,7 +6,7 @@ from leakguard.pii.patterns import SALUTATION_NAME
 from leakguard.pii.presidio_base import DutchPatternRecognizer
 
 
-class SalutationRecognizer(DutchPatternRecognizer):
+class NlSalutationRecognizer(DutchPatternRecognizer):
     """A title, then a name: initials or a first name, particles (`Van den` after a title is
     capitalised), a surname."""
 

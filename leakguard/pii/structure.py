@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from leakguard.detectors.text import FragmentText, Window, decode
 
@@ -63,6 +64,15 @@ INSERT = re.compile(rb"(?i)\binsert\s+into\s+[\w.\"`\[\]]+\s*\(([^)]*)\)\s*value
 SQL_TOKEN = re.compile(rb"'(?:[^']|'')*'?|\"(?:[^\"]|\"\")*\"?|[(),;]|[^'\"(),;]+")
 IDENTIFIER = re.compile(r"[A-Za-z_][\w.\-]*")
 ALIGNED_SUFFIXES = (".ipynb", ".txt", ".log", ".out")
+# Files of data rather than code: where personal data comes by the thousand.
+DATA_SUFFIXES = frozenset(
+    (
+        ".csv", ".tsv", ".tab", ".psv", ".ssv", ".json", ".jsonl", ".ndjson", ".geojson", ".sql",
+        ".dump", ".log", ".txt", ".xml", ".yaml", ".yml", ".ipynb", ".dat", ".out", ".md", ".html",
+    )
+)  # fmt: skip
+LONG_LINE = 4096  # characters; values on longer lines are judged in a slice around them
+LONG_LINE_REACH = 1024
 ALIGNED_CELL = re.compile(r"[^\s\",\[\]]+")
 LOOK_BACK = 40
 
@@ -101,19 +111,42 @@ class FragmentView:
         self._tables: dict[int, Table | None] = {}
         self._lines: dict[int, str] = {}
         self._insert_cache: tuple[int, tuple[str, ...], list[tuple[int, int, int]]] | None = None
+        self.is_data = self.suffix in DATA_SUFFIXES
+        self._starts = [0]
+        self._scanned = 0  # bytes searched for line starts so far
+        self.judged: set[str] = set()  # rules that have judged the whole fragment
 
     # --- lines ------------------------------------------------------------------------------
 
-    @cached_property
+    @property
     def line_starts(self) -> list[int]:
-        return [0, *(match.end() for match in NEWLINE.finditer(self.data))]
+        """Byte offsets of every line start (for bisection)."""
+        if self._scanned < len(self.data):
+            self._starts.extend(m.end() for m in NEWLINE.finditer(self.data, self._scanned))
+            self._scanned = len(self.data)
+        return self._starts
+
+    def _start_of(self, index: int) -> int:
+        """Where line `index` starts; lines are counted only as far as they are asked for (a
+        hit near the top of a large file does not pay for the whole file)."""
+        starts = self._starts
+        while len(starts) <= index and self._scanned < len(self.data):
+            newline = self.data.find(b"\n", self._scanned)
+            self._scanned = len(self.data) if newline == -1 else newline + 1
+            if newline != -1:
+                starts.append(newline + 1)
+        return starts[index]
+
+    @cached_property
+    def _line_count(self) -> int:
+        return self.data.count(b"\n") + 1
 
     def line_count(self) -> int:
-        return len(self.line_starts)
+        return self._line_count
 
     def line_bounds(self, index: int) -> tuple[int, int]:
         """[start, end) of line `index` in bytes, without its line end (LF or CRLF)."""
-        start = self.line_starts[index]
+        start = self._start_of(index)
         end = self.data.find(b"\n", start)
         end = end if end != -1 else len(self.data)
         if end > start and self.data[end - 1] == 13:
@@ -139,6 +172,23 @@ class FragmentView:
         """(line index, character in that line) of byte `offset`."""
         index = bisect.bisect_right(self.line_starts, offset) - 1
         return index, len(decode(self.data[self.line_starts[index] : offset]))
+
+    def windows_matching(self, regex: Any) -> Iterator[tuple[int, Window]]:
+        """(line index, window) for every line where `regex` matches: the line, or for a long
+        line a slice around each match (as the detector's own windows are)."""
+        for index in range(self.line_count()):
+            start, end = self.line_bounds(index)
+            if end - start <= LONG_LINE:
+                if regex.search(self.line(index)):
+                    yield index, self.window_for(index)
+                continue
+            text = decode(self.data[start:end])
+            position, offset = 0, start
+            for match in regex.finditer(text):
+                offset += len(text[position : match.start()].encode("utf-8", "replace"))
+                position = match.start()
+                low = max(start, offset - LONG_LINE_REACH)
+                yield index, self.owner.window(low, min(end, offset + LONG_LINE_REACH))
 
     def window_for(self, index: int) -> Window:
         """A window over line `index`, for a candidate found on another line than the hit's."""
@@ -374,8 +424,8 @@ class FragmentView:
 
     @cached_property
     def _insert_matches(self) -> list[re.Match[bytes]]:
-        if b"nsert" not in self.data and b"NSERT" not in self.data:
-            return []
+        if b"nsert into" not in self.data and b"NSERT INTO" not in self.data:
+            return []  # `list.insert(` is everywhere in code: look for the statement
         return list(INSERT.finditer(self.data))
 
     @cached_property
