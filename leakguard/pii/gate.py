@@ -70,6 +70,9 @@ class Context:
 
 
 NO_CONTEXT = Context()
+GENERIC_KEYS = Terms(
+    ["value", "waarde", "datum", "date", "nummer", "number", "nr", "code", "tekst", "text", "data"]
+)
 
 
 @dataclass(slots=True)
@@ -258,14 +261,20 @@ class DutchPiiRecognizer:
         word = self.word_near(view, text, index, start, end)
         if word is not None:
             return Context(f"context: word {word}", (word,))
-        if field is not None and self.record and field.key is None:
+        if field is not None and self.record and field.key is None and self.checks:
+            # A value without a field of its own, in a personal record: enough for a value
+            # with a checksum or format (a BSN in a list), not for any capitalised word.
             return self.record_context(field, None)
         return NO_CONTEXT
 
     def field_context(self, field: Field) -> Context | None:
         """What the value's field says: this entity, another, or (None) nothing either way."""
         label = SOURCE_LABELS.get(field.source, "column")
-        term = self.keys.match_any(field.keys())
+        # The enclosing keys speak for a value whose own key says nothing of its own (`value`,
+        # `datum` in `geboorte: {datum: ...}`), not for a `description` under `fullName`.
+        own = field.key
+        keys = field.keys() if own is None or GENERIC_KEYS.match(own) else (own,)
+        term = self.keys.match_any(keys)
         if term is not None:
             return Context(f"context: {label} {term}", (term,))
         if field.key is None:
