@@ -168,7 +168,7 @@ class DutchPiiRecognizer:
             return
         view.judged.add(self.rule.id)
         pending: list[Pending] = []
-        for index, window in view.windows_matching(self._regex):
+        for index, window in view.windows_matching(self._regex, self._group):
             pending.extend(self._matches(view, window, index, reject))
         if pending:
             yield from self._presidio(pending, reject)

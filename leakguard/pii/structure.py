@@ -114,6 +114,7 @@ class FragmentView:
         self.is_data = self.suffix in DATA_SUFFIXES
         self._starts = [0]
         self._scanned = 0  # bytes searched for line starts so far
+        self._anchor = (0, 0)  # (index, start) of a line found on the way (a match's line)
         self.judged: set[str] = set()  # rules that have judged the whole fragment
 
     # --- lines ------------------------------------------------------------------------------
@@ -130,6 +131,17 @@ class FragmentView:
         """Where line `index` starts; lines are counted only as far as they are asked for (a
         hit near the top of a large file does not pay for the whole file)."""
         starts = self._starts
+        if index < len(starts):
+            return starts[index]
+        known, start = self._anchor
+        if abs(index - known) <= 256:  # near a line found before: walk from there
+            for _ in range(index - known):
+                start = self.data.find(b"\n", start) + 1
+            for _ in range(known - index):
+                start = self.data.rfind(b"\n", 0, start - 1) + 1
+            return start
+        if index - len(starts) > 256:
+            return self.line_starts[index]  # far down: one pass over the rest is cheaper
         while len(starts) <= index and self._scanned < len(self.data):
             newline = self.data.find(b"\n", self._scanned)
             self._scanned = len(self.data) if newline == -1 else newline + 1
@@ -173,22 +185,41 @@ class FragmentView:
         index = bisect.bisect_right(self.line_starts, offset) - 1
         return index, len(decode(self.data[self.line_starts[index] : offset]))
 
-    def windows_matching(self, regex: Any) -> Iterator[tuple[int, Window]]:
+    def windows_matching(self, regex: Any, group: int) -> Iterator[tuple[int, Window]]:
         """(line index, window) for every line where `regex` matches: the line, or for a long
-        line a slice around each match (as the detector's own windows are)."""
-        for index in range(self.line_count()):
-            start, end = self.line_bounds(index)
-            if end - start <= LONG_LINE:
-                if regex.search(self.line(index)):
-                    yield index, self.window_for(index)
+        line a slice around each match (as the detector's own windows are). One search of the
+        whole text, and lines and bytes counted from match to match: the cost follows the
+        matches, not the lines."""
+        try:
+            text, utf8 = self.data.decode("utf-8"), True
+        except UnicodeDecodeError:
+            text, utf8 = decode(self.data), False  # a one-byte encoding: characters are bytes
+        index, position, offset = 0, 0, 0
+        last = -1
+        for match in regex.finditer(text):
+            start = match.start(group)
+            index += text.count("\n", position, start)
+            offset += len(text[position:start].encode()) if utf8 else start - position
+            position = start
+            if index == last:
                 continue
-            text = decode(self.data[start:end])
-            position, offset = 0, start
-            for match in regex.finditer(text):
-                offset += len(text[position : match.start()].encode("utf-8", "replace"))
-                position = match.start()
-                low = max(start, offset - LONG_LINE_REACH)
-                yield index, self.owner.window(low, min(end, offset + LONG_LINE_REACH))
+            last = index
+            line_start = self.data.rfind(b"\n", 0, offset) + 1
+            self._anchor = (index, line_start)
+            _, line_end = self.line_bounds(index)
+            if line_end - line_start <= LONG_LINE:
+                yield index, self.owner.window(line_start, line_end)
+            else:
+                yield from self._slices(index, line_start, line_end, regex)
+
+    def _slices(self, index: int, start: int, end: int, regex: Any) -> Iterator[tuple[int, Window]]:
+        text = decode(self.data[start:end])
+        position, offset = 0, start
+        for match in regex.finditer(text):
+            offset += len(text[position : match.start()].encode("utf-8", "replace"))
+            position = match.start()
+            low = max(start, offset - LONG_LINE_REACH)
+            yield index, self.owner.window(low, min(end, offset + LONG_LINE_REACH))
 
     def window_for(self, index: int) -> Window:
         """A window over line `index`, for a candidate found on another line than the hit's."""
