@@ -128,6 +128,8 @@ TRUE_CASES: dict[str, list[tuple[str, str]]] = {
         ("a.yaml", "woonadres: «ADDRESS:${gen:address}»\n"),
         ("a.md", "De melder woont op «ADDRESS:${gen:address:full}».\n"),
         ("a.json", '{"adres": "«ADDRESS:${gen:address:plain}»"}\n'),
+        # An address block: the street line's match runs into the next lines.
+        ("brief.txt", "${gen:full-name}\n«ADDRESS:${gen:address}»\n${gen:postcode} ${gen:city}\n"),
     ],
     "PERSON": [
         ("p.csv", "voornaam;achternaam\n«PERSON:${gen:first-name}»;«PERSON:${gen:last-name}»\n"),

@@ -34,7 +34,9 @@ from leakguard.detectors.settings import DetectionSettings
 from leakguard.detectors.text import Window, decode
 from leakguard.models import Candidate
 from leakguard.pii.context import Terms, other_kind, personal_fields
-from leakguard.pii.structure import Field, FragmentView, Table, cell_spans, opens_value, view_of
+from leakguard.pii.keys import opens_value
+from leakguard.pii.structure import Field, FragmentView, view_of
+from leakguard.pii.tables import Table, cell_spans
 from leakguard.pii.testdata import user_listed
 from leakguard.ruleset import SECRET_GROUP, Rule
 from leakguard.validators import VALIDATORS

@@ -1,0 +1,145 @@
+"""Lines of a fragment: found by offset or number, counted only as far as they are needed.
+
+The detector hands a recognizer one window at a time; the Dutch detectors also look at the
+lines around it (a JSON object's keys, a table's header), and for a data file at every line
+where their regex matches. Large files (a 10 MB CSV) must not cost a Python step per line, so
+lines are counted from a known line (the last match's), from the top when near it, and in one
+pass only when far down.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Any
+
+from leakguard.detectors.text import FragmentText, Window, decode
+
+NEWLINE = re.compile(rb"\n")
+LONG_LINE = 4096  # characters; values on longer lines are judged in a slice around them
+LONG_LINE_REACH = 1024
+WALK = 256  # lines walked one by one from a known line before counting them all
+
+
+class Lines:
+    def __init__(self, owner: FragmentText) -> None:
+        self.owner = owner
+        self.data = owner.data
+        self._lines: dict[int, str] = {}
+        self._starts = [0]
+        self._scanned = 0  # bytes searched for line starts so far
+        self._anchor = (0, 0)  # (index, start) of a line found on the way (a match's line)
+
+    @property
+    def line_starts(self) -> list[int]:
+        """Byte offsets of every line start (for bisection)."""
+        if self._scanned < len(self.data):
+            self._starts.extend(m.end() for m in NEWLINE.finditer(self.data, self._scanned))
+            self._scanned = len(self.data)
+        return self._starts
+
+    def _start_of(self, index: int) -> int:
+        """Where line `index` starts; lines are counted only as far as they are asked for (a
+        hit near the top of a large file does not pay for the whole file)."""
+        starts = self._starts
+        if index < len(starts):
+            return starts[index]
+        known, start = self._anchor
+        if abs(index - known) <= WALK:  # near a line found before: walk from there
+            for _ in range(index - known):
+                start = self.data.find(b"\n", start) + 1
+            for _ in range(known - index):
+                start = self.data.rfind(b"\n", 0, start - 1) + 1
+            return start
+        if index - len(starts) > WALK:
+            return self.line_starts[index]  # far down: one pass over the rest is cheaper
+        while len(starts) <= index and self._scanned < len(self.data):
+            newline = self.data.find(b"\n", self._scanned)
+            self._scanned = len(self.data) if newline == -1 else newline + 1
+            if newline != -1:
+                starts.append(newline + 1)
+        return starts[index]
+
+    @cached_property
+    def _line_count(self) -> int:
+        return self.data.count(b"\n") + 1
+
+    def line_count(self) -> int:
+        return self._line_count
+
+    def line_bounds(self, index: int) -> tuple[int, int]:
+        """[start, end) of line `index` in bytes, without its line end (LF or CRLF)."""
+        start = self._start_of(index)
+        end = self.data.find(b"\n", start)
+        end = end if end != -1 else len(self.data)
+        if end > start and self.data[end - 1] == 13:
+            end -= 1
+        return start, end
+
+    def line(self, index: int) -> str:
+        """Line `index` (0-based in the fragment), decoded, without its line end."""
+        text = self._lines.get(index)
+        if text is None:
+            start, end = self.line_bounds(index)
+            text = decode(self.data[start:end])
+            if len(self._lines) > 4096:
+                self._lines.clear()
+            self._lines[index] = text
+        return text
+
+    def index_of(self, window: Window) -> int:
+        """The fragment line index of a window's first line."""
+        return window.line - self.owner.fragment.line_offset - 1
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """(line index, character in that line) of byte `offset`."""
+        index = bisect.bisect_right(self.line_starts, offset) - 1
+        return index, len(decode(self.data[self.line_starts[index] : offset]))
+
+    def windows_matching(self, regex: Any, group: int) -> Iterator[tuple[int, Window]]:
+        """(line index, window) for every line where `regex` matches: the line, or for a long
+        line a slice around each match (as the detector's own windows are). One search of the
+        whole text, and lines and bytes counted from match to match: the cost follows the
+        matches, not the lines."""
+        try:
+            text, utf8 = self.data.decode("utf-8"), True
+        except UnicodeDecodeError:
+            text, utf8 = decode(self.data), False  # a one-byte encoding: characters are bytes
+        index, position, offset = 0, 0, 0
+        last = -1
+        for match in regex.finditer(text):
+            start = match.start(group)
+            index += text.count("\n", position, start)
+            offset += len(text[position:start].encode()) if utf8 else start - position
+            position = start
+            line_start = self.data.rfind(b"\n", 0, offset) + 1
+            # A match of the whole text may run over line ends (`\s`); the recognizer reads
+            # line by line, so every line the match covers is read (matches in them included).
+            for covered in range(index, index + text.count("\n", start, match.end()) + 1):
+                if covered > last:
+                    last = covered
+                    self._anchor = (index, line_start)
+                    yield from self._line_windows(covered, regex)
+
+    def _line_windows(self, index: int, regex: Any) -> Iterator[tuple[int, Window]]:
+        start, end = self.line_bounds(index)
+        if end - start <= LONG_LINE:
+            yield index, self.owner.window(start, end)
+        else:
+            yield from self._slices(index, start, end, regex)
+
+    def _slices(self, index: int, start: int, end: int, regex: Any) -> Iterator[tuple[int, Window]]:
+        text = decode(self.data[start:end])
+        position, offset = 0, start
+        for match in regex.finditer(text):
+            offset += len(text[position : match.start()].encode("utf-8", "replace"))
+            position = match.start()
+            low = max(start, offset - LONG_LINE_REACH)
+            yield index, self.owner.window(low, min(end, offset + LONG_LINE_REACH))
+
+    def window_for(self, index: int) -> Window:
+        """A window over line `index`, for a candidate found on another line than the hit's."""
+        start, end = self.line_bounds(index)
+        return self.owner.window(start, end)
