@@ -7,7 +7,8 @@ compared. A term in a rule file says how it may match:
 - `naam`: a token, or the whole key with its separators removed, equals it;
 - `bsn*`: a token or the whole key starts with it (`bsnnummer`, `bsn_klant`);
 - `*bsn`: ends with it (`klantbsn`);
-- `*bsn*`: contains it.
+- `*bsn*`: contains it;
+- `=naam`: the whole key is it (`naam`, `Naam`; not `bestandsnaam` or `product_naam`).
 
 Terms are matched, never keys printed: a reason names the term (`context: column bsn`), so a
 report cannot quote a field name that itself holds personal data.
@@ -39,11 +40,17 @@ class Term:
     text: str  # lowercase letters and digits
     prefix: bool  # `term*`: tokens that start with it
     suffix: bool  # `*term`: tokens that end with it
+    whole: bool = False  # `=term`: the whole key, not one of its tokens
 
     @classmethod
     def parse(cls, spec: str) -> Term:
-        text = NOT_ALNUM.sub("", spec.strip("*").lower())
-        return cls(text, spec.endswith("*"), spec.startswith("*"))
+        text = NOT_ALNUM.sub("", spec.strip("*=").lower())
+        return cls(text, spec.endswith("*"), spec.startswith("*"), spec.startswith("="))
+
+    def matches_key(self, tokens: tuple[str, ...]) -> bool:
+        if self.whole:
+            return bool(tokens) and tokens[-1] == self.text  # the last is the whole key
+        return any(self.matches(token) for token in tokens)
 
     def matches(self, token: str) -> bool:
         if self.prefix and self.suffix:
@@ -72,9 +79,7 @@ class Terms:
         if key in self._known:
             return self._known[key]
         tokens = key_tokens(key)
-        found = next(
-            (term.text for term in self.terms if any(term.matches(t) for t in tokens)), None
-        )
+        found = next((term.text for term in self.terms if term.matches_key(tokens)), None)
         if len(self._known) > 4096:
             self._known.clear()
         self._known[key] = found
@@ -95,7 +100,7 @@ PERSONAL_FIELDS: dict[str, Terms] = {
         [
             "voornaam*", "voornamen", "achternaam*", "*achternaam", "geslachtsnaam*",
             "voorletters", "tussenvoegsel", "voorvoegsel", "firstname", "lastname", "surname",
-            "givenname", "familyname", "fullname", "volledigenaam", "*contactpersoon*",
+            "givenname", "familyname", "fullname", "volledigenaam", "*contactpersoon*", "=naam",
         ]
     ),
     "birth": Terms(["geboorte*", "geb", "gebdat*", "birth*", "*birthdate", "dob", "*dateofbirth"]),
@@ -117,6 +122,9 @@ PERSONAL_FIELDS: dict[str, Terms] = {
     ),
 }  # fmt: skip
 
+
+# Kinds of field that make a record a person's (an address alone may be a building's).
+PERSON_KINDS = frozenset({"name", "birth", "phone", "email", "bank", "bsn", "gender", "document"})
 
 # The kind of personal field each entity is (for entities that have one).
 ENTITY_KINDS = {
@@ -165,7 +173,11 @@ NOT_NAMES = Terms(
     bedrijf organisatie company project applicatie systeem burgemeester wethouder voorzitter
     directeur minister secretaris griffier raadslid ambtenaar medewerker bewoner klant
     melder aanvrager true false yes no ja nee geachte beste hallo hoi dear mevrouw meneer
-    heer dhr mevr
+    heer dhr mevr patched updated changed edited simple sample new old first last other
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
-PLACEHOLDER_NAMES = frozenset({"johndoe", "janedoe", "janmodaal", "maxmustermann", "pietpuk"})
+PLACEHOLDER_NAMES = frozenset(
+    {"johndoe", "janedoe", "janmodaal", "maxmustermann", "pietpuk", "john", "jane"}
+)  # `john` alone: the first-name field of a John Doe
+# Surnames that only examples have.
+PLACEHOLDER_SURNAMES = frozenset({"doe", "modaal", "mustermann", "puk"})

@@ -121,7 +121,7 @@ TRUE_CASES: dict[str, list[tuple[str, str]]] = {
         ("melding.md", "Auto met kenteken «KENTEKEN:${gen:kenteken:5}» staat fout.\n"),
     ],
     "POSTCODE": [
-        ("a.json", '{"postcode": "«POSTCODE:${gen:postcode:compact}»", "huisnummer": 12}\n'),
+        ("a.json", '{"naam": "Klant", "postcode": "«POSTCODE:${gen:postcode:compact}»"}\n'),
         ("a.csv", "naam,postcode\nKlant,«POSTCODE:${gen:postcode}»\n"),
     ],
     "ADDRESS": [
@@ -173,6 +173,7 @@ NEAR_MISSES: list[tuple[str, str]] = [
     ("plate.yaml", "kenteken: ${gen:kenteken:invalid}\nformaat: XX-99-99\n"),
     ("pc.yaml", "postcode: ${gen:postcode:invalid}\nvoorbeeld_postcode: 1234 AB\n"),
     ("street.md", "De Kalverstraat is een winkelstraat.\n"),
+    ("geocoder.json", '{"weergavenaam": "${gen:address:full}", "postcode": "${gen:postcode}"}\n'),
     ("org.json", '{"naam": "Gemeente Amsterdam", "type": "organisatie"}\n'),
     ("titles.md", "Geachte heer/mevrouw,\n\nGeachte mevrouw de Burgemeester,\n"),
     ("sig.md", "Met vriendelijke groet,\n\nTeam Datapunt\n"),

@@ -18,7 +18,7 @@ lines under it are.
 Rule `context:` settings (all optional): `keys` (field names that say what the value is, see
 `leakguard.pii.context`), `weak_keys` (names that say so only in a personal record), `words`
 (prose words nearby), `needs_context` (default true), `record` (how many other personal fields
-make a record context; 0: never).
+make a record context; 0: never), `record_kinds` (which kinds of field count; default all).
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ CHECK_NAMES = {
 # How the source of a field is named in reasons; table cells of every kind are columns.
 SOURCE_LABELS = {"key": "key", "parent": "key"}
 BATCH = 40  # values per Presidio analysis
+MEMO = 8192  # Presidio scores remembered per rule
 # Characters around a value that Presidio sees (its context words look a few words back).
 SNIPPET_BEFORE = 60
 SNIPPET_AFTER = 20
@@ -72,6 +73,7 @@ class Context:
 
 
 NO_CONTEXT = Context()
+AFTER_CELL = re.compile(r"[\"',;|\t]")
 GENERIC_KEYS = Terms(
     ["value", "waarde", "datum", "date", "nummer", "number", "nr", "code", "tekst", "text", "data"]
 )
@@ -105,8 +107,10 @@ class DutchPiiRecognizer:
         self._word_pattern = _words_regex(self.words)
         self.needs_context = bool(options.get("needs_context", True))
         self.record = int(options.get("record", 0))
+        self.record_kinds = frozenset(options.get("record_kinds", ())) or None
         self.min_score = rule.min_score if rule.min_score is not None else 0.5
         self.checks = [(name, VALIDATORS[name]) for name in rule.validators]
+        self._memo: dict[Snippet, float] = {}
 
     # --- hooks for subclasses ---------------------------------------------------------------
 
@@ -294,6 +298,8 @@ class DutchPiiRecognizer:
 
     def record_context(self, field: Field, own: str | None) -> Context:
         kinds = personal_fields(field.record, ignore=own)
+        if self.record_kinds is not None:
+            kinds = [kind for kind in kinds if kind in self.record_kinds]
         if len(kinds) >= self.record:
             return Context(f"context: record with {', '.join(kinds)}", ("persoonsgegevens",))
         return NO_CONTEXT
@@ -303,7 +309,10 @@ class DutchPiiRecognizer:
     ) -> str | None:
         if self._word_pattern is None:
             return None
-        around = text[max(0, start - 80) : start] + " " + text[end : end + 40]
+        # Words after the value count up to the end of its cell or string: the next field's
+        # name (`"postcode": ...` after an address) is not about this value.
+        after = AFTER_CELL.split(text[end : end + 40], maxsplit=1)[0]
+        around = text[max(0, start - 80) : start] + " " + after
         for previous in (index - 1, index - 2):
             if previous >= 0 and previous < view.line_count():
                 line = view.line(previous)
@@ -397,35 +406,8 @@ class DutchPiiRecognizer:
         return analyzer_engine([presidio_recognizer(self.presidio, [*self.words, *terms])])
 
     def _presidio(self, pending: list[Pending], reject: Reject) -> Iterator[Candidate]:
-        for batch in _batches(pending):
-            yield from self._analyze(batch, reject)
-
-    def _analyze(self, batch: list[Pending], reject: Reject) -> Iterator[Candidate]:
-        # One analysis per batch: each value with the words just around it, one per line.
-        # Presidio needs no more (the context found is passed to it), and its cost grows with
-        # the square of the text it is given.
-        bases: list[int] = []
-        parts: list[str] = []
-        size = 0
-        for item in batch:
-            start = max(0, item.start - SNIPPET_BEFORE)
-            part = item.window.text[start : item.end + SNIPPET_AFTER].replace("\n", " ")
-            bases.append(size - start)
-            parts.append(part)
-            size += len(part) + 1
-        words = sorted({word for item in batch for word in item.words})
-        results = self._engine.analyze(
-            text="\n".join(parts), language="nl", entities=[self.entity], context=words or None
-        )
-        for item, base in zip(batch, bases, strict=True):
-            score = max(
-                (
-                    r.score
-                    for r in results
-                    if r.start < base + item.end and base + item.start < r.end
-                ),
-                default=0.0,
-            )
+        scores = self._scores(pending)
+        for item, score in zip(pending, scores, strict=True):
             if score < self.min_score:
                 if reject is not None:
                     line, column = item.window.position(item.start)
@@ -441,10 +423,60 @@ class DutchPiiRecognizer:
                 score=round(score, 2),
             )
 
+    def _scores(self, pending: list[Pending]) -> list[float]:
+        """Presidio's score for each value: from the memo, or analysed in batches of values
+        that share their context words (Presidio takes one context list per analysis)."""
+        snippets = [_snippet(item) for item in pending]
+        scores: list[float | None] = [self._memo.get(snippet) for snippet in snippets]
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for index, score in enumerate(scores):
+            if score is None:
+                groups.setdefault(snippets[index][3], []).append(index)
+        for words, indexes in groups.items():
+            for start in range(0, len(indexes), BATCH):
+                batch = indexes[start : start + BATCH]
+                analysed = self._analyze([snippets[i] for i in batch], words)
+                for index, score in zip(batch, analysed, strict=True):
+                    scores[index] = score
+                    self._remember(snippets[index], score)
+        return [score or 0.0 for score in scores]
 
-def _batches(pending: list[Pending]) -> Iterator[list[Pending]]:
-    for start in range(0, len(pending), BATCH):
-        yield pending[start : start + BATCH]
+    def _analyze(self, snippets: list[Snippet], words: tuple[str, ...]) -> list[float]:
+        # One analysis per batch: each value with the words just around it, one per line.
+        # Presidio needs no more (the context found is passed to it), and its cost grows with
+        # the square of the text it is given.
+        bases: list[int] = []
+        size = 0
+        for part, _, _, _ in snippets:
+            bases.append(size)
+            size += len(part) + 1
+        text = "\n".join(part for part, _, _, _ in snippets)
+        results = self._engine.analyze(
+            text=text, language="nl", entities=[self.entity], context=list(words) or None
+        )
+        return [
+            max(
+                (r.score for r in results if r.start < base + end and base + start < r.end),
+                default=0.0,
+            )
+            for base, (_, start, end, _) in zip(bases, snippets, strict=True)
+        ]
+
+    def _remember(self, snippet: Snippet, score: float) -> None:
+        # A history holds the same line in many versions of a file: each is analysed once.
+        if len(self._memo) >= MEMO:
+            self._memo.clear()
+        self._memo[snippet] = score
+
+
+# (text around the value, start and end of the value in it, context words)
+Snippet = tuple[str, int, int, tuple[str, ...]]
+
+
+def _snippet(item: Pending) -> Snippet:
+    start = max(0, item.start - SNIPPET_BEFORE)
+    part = item.window.text[start : item.end + SNIPPET_AFTER].replace("\n", " ")
+    return part, item.start - start, item.end - start, tuple(sorted(set(item.words)))
 
 
 def _words_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:

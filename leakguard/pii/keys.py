@@ -73,13 +73,23 @@ def array_key(text: str, start: int) -> str | None:
 
 def opening_key(line: str) -> str | None:
     """The key on a line that opens a nested value, unless the line opens a block of code."""
-    match = None if is_code_block(line) else OPENS.search(line[-REACH:])
+    if not _may_open(line) or is_code_block(line):
+        return None
+    match = OPENS.search(line[-REACH:])
     return match.group(1).strip() if match is not None else None
 
 
 def opens_value(line: str) -> bool:
     """The line is a key whose value follows on the next lines (`geboorte:`, `"adres": {`)."""
-    return not is_code_block(line) and OPENS.search(line[-REACH:]) is not None
+    return _may_open(line) and not is_code_block(line) and OPENS.search(line[-REACH:]) is not None
+
+
+def _may_open(line: str) -> bool:
+    # Most lines end otherwise: a string test spares them the regex.
+    return line.rstrip()[-1:] in OPENING_ENDS
+
+
+OPENING_ENDS = frozenset(":{[(=>|-+")
 
 
 def indent_of(line: str) -> int:

@@ -10,6 +10,8 @@ pass only when far down.
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 import re
 from collections.abc import Iterator
 from functools import cached_property
@@ -36,7 +38,13 @@ class Lines:
     def line_starts(self) -> list[int]:
         """Byte offsets of every line start (for bisection)."""
         if self._scanned < len(self.data):
-            self._starts.extend(m.end() for m in NEWLINE.finditer(self.data, self._scanned))
+            # Line lengths summed in C: a Python step per line cost more than the rest of a
+            # scan of a large file.
+            rest = self.data[self._scanned :].split(b"\n")[:-1]
+            ends = itertools.accumulate(map(len, rest), initial=self._scanned)
+            self._starts.extend(
+                map(operator.add, itertools.islice(ends, 1, None), itertools.count(1))
+            )
             self._scanned = len(self.data)
         return self._starts
 
@@ -52,6 +60,9 @@ class Lines:
                 start = self.data.find(b"\n", start) + 1
             for _ in range(known - index):
                 start = self.data.rfind(b"\n", 0, start - 1) + 1
+            # Lines are asked for in runs (the keys above a value, then below it): the next
+            # one is a step from this one.
+            self._anchor = (index, start)
             return start
         if index - len(starts) > WALK:
             return self.line_starts[index]  # far down: one pass over the rest is cheaper

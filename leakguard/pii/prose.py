@@ -53,6 +53,14 @@ SEGMENT_CHARS = 20_000  # prose is analysed in stretches of about this size
 LOCATION_REACH = 120  # characters between a place and a person for the place to be reported
 
 
+CLOSING_WORDS = ("groet", "regards", "hoogachtend", "mvg", "m.v.g", "cheers")
+
+
+def _may_close(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in CLOSING_WORDS)
+
+
 def prose_kind(path: str) -> str | None:
     """`prose`, `notebook` or `code` (only its comments are prose), else None."""
     name = path.rsplit("/", 1)[-1].lower()
@@ -170,7 +178,7 @@ class ProseNames:
                 )
                 reject(Rejection(self.rule.id, window.line, 1, reason, 0))
             # Closing formulas are cheap to look for; only paragraphs with one go to Presidio.
-            parts = [part for part in parts if CLOSING.search(part.text)]
+            parts = [part for part in parts if _may_close(part.text) and CLOSING.search(part.text)]
         if parts:
             yield from self._analyze(whole, parts, reject)
 

@@ -12,10 +12,16 @@ import re
 
 from leakguard.detectors.recognizers import recognizer
 from leakguard.detectors.settings import DetectionSettings
-from leakguard.pii.context import NOT_NAMES, PLACEHOLDER_NAMES
+from leakguard.pii.context import (
+    NOT_NAMES,
+    PERSON_KINDS,
+    PLACEHOLDER_NAMES,
+    PLACEHOLDER_SURNAMES,
+    personal_fields,
+)
 from leakguard.pii.gate import Context, DutchPiiRecognizer
 from leakguard.pii.patterns import HOUSE_NUMBER, STREET, plausible_email
-from leakguard.pii.structure import FragmentView
+from leakguard.pii.structure import Field, FragmentView
 from leakguard.pii.testdata import (
     fictional_a_nummer,
     fictional_bsn,
@@ -25,11 +31,12 @@ from leakguard.pii.testdata import (
     fictional_postcode,
     is_test_domain,
     normalized,
+    placeholder_email,
     placeholder_plate,
     placeholder_street,
 )
 from leakguard.ruleset import Rule
-from leakguard.validators.pii_nl import POSTCODE, compact_iban, phone_kind
+from leakguard.validators.pii_nl import compact_iban, phone_kind
 
 TEST_DATA = "known test data"
 
@@ -144,7 +151,9 @@ class EmailDetector(DutchPiiRecognizer):
 
     def test_data(self, value: str) -> str | None:
         domain = value.rpartition("@")[2]
-        return f"{TEST_DATA} (reserved domain)" if is_test_domain(domain) else None
+        if is_test_domain(domain):
+            return f"{TEST_DATA} (reserved domain)"
+        return f"{TEST_DATA} (made-up address)" if placeholder_email(value) else None
 
     def allowed(self, value: str) -> str | None:
         local, _, domain = value.lower().rpartition("@")
@@ -186,6 +195,16 @@ class PostcodeDetector(DutchPiiRecognizer):
     def test_data(self, value: str) -> str | None:
         return f"{TEST_DATA} (example postcode)" if fictional_postcode(value) else None
 
+    def field_context(self, field: Field) -> Context | None:
+        # A postcode points at a street, not a person: it takes a person in its record too
+        # (a name, phone, e-mail...), unlike a geocoder's fixture.
+        found = super().field_context(field)
+        if found is None or found.reason is None:
+            return found
+        if PERSON_KINDS.isdisjoint(personal_fields(field.record, ignore=field.key)):
+            return Context(blocked="a postcode with no person in its record")
+        return found
+
 
 @recognizer("nl-address")
 class AddressDetector(DutchPiiRecognizer):
@@ -200,10 +219,6 @@ class AddressDetector(DutchPiiRecognizer):
         if any(key.startswith(address) or address.startswith(key) for address in own if address):
             return "the organisation's own address"
         return None
-
-    def context_required(self, value: str) -> bool:
-        # With a postcode, street and number are an address on their own.
-        return POSTCODE.search(value) is None
 
     def context_of(
         self, view: FragmentView, text: str, index: int, start: int, end: int
@@ -243,16 +258,24 @@ class NameDetector(DutchPiiRecognizer):
         return super().refusal(value)
 
     def test_data(self, value: str) -> str | None:
-        return (
-            f"{TEST_DATA} (placeholder name)"
-            if normalized(value).lower() in PLACEHOLDER_NAMES
-            else None
-        )
+        surname = value.lower().split()[-1] if value.split() else ""
+        if normalized(value).lower() in PLACEHOLDER_NAMES or surname in PLACEHOLDER_SURNAMES:
+            return f"{TEST_DATA} (placeholder name)"
+        return None
 
 
 @recognizer("nl-person")
 class PersonFieldDetector(NameDetector):
     presidio = "leakguard.pii.person:NlPersonNameRecognizer"
+
+    def inside(self, text: str, start: int, end: int) -> str | None:
+        # The name is the field's value, not capitalised words in a phrase
+        # (`'Hoofdcategorie publieke naam'`).
+        after = text[end : end + 3].lstrip(" ")
+        before = text[max(0, start - 3) : start].rstrip(" ")
+        if after[:1].isalpha() or before[-1:].isalpha():
+            return "words of a longer text"
+        return None
 
 
 @recognizer("nl-person-title")

@@ -67,9 +67,14 @@ def fictional_iban(value: str) -> bool:
 
 
 def fictional_phone(national_digits: str) -> bool:
-    """A Dutch number (9 digits after the 0) whose subscriber part is a straight run."""
+    """A Dutch number (9 digits after the 0) whose subscriber part is a straight run, or
+    mostly zeros (`020-0000001`)."""
     subscriber = national_digits[1:] if national_digits.startswith("6") else national_digits[2:]
-    return is_straight_run(subscriber) or is_straight_run(national_digits[-7:])
+    return (
+        is_straight_run(subscriber)
+        or is_straight_run(national_digits[-7:])
+        or "00000" in subscriber
+    )
 
 
 def fictional_a_nummer(value: str) -> bool:
@@ -87,11 +92,34 @@ def placeholder_plate(value: str) -> bool:
 
 def placeholder_street(value: str) -> bool:
     """`Voorbeeldstraat 1`, `Teststraat 12`: the streets of forms and examples."""
-    return value.lower().startswith(("voorbeeld", "teststraat", "testlaan"))
+    return value.lower().startswith(("voorbeeld", "teststraat", "testlaan", "sesamstraat"))
 
 
 def fictional_document(value: str) -> bool:
     return normalized(value) in FICTIONAL_DOCUMENTS
+
+
+# Domains and mailboxes of made-up addresses (`a@b.nl`, `foo@bar.com`, `test.user@...`).
+PLACEHOLDER_DOMAINS = frozenset(
+    {"test.com", "test.nl", "tst.com", "foo.com", "bar.com", "foobar.com"}
+)
+PLACEHOLDER_MAILBOXES = (
+    "test",
+    "dummy",
+    "fake",
+    "voorbeeld",
+    "example",
+    "foo",
+    "john.doe",
+    "jane.doe",
+)
+
+
+def placeholder_email(value: str) -> bool:
+    local, _, domain = value.lower().rpartition("@")
+    labels = domain.split(".")
+    short = len(labels) == 2 and len(labels[0]) <= 2  # a@b.nl, tt@tt.com
+    return short or domain in PLACEHOLDER_DOMAINS or local.startswith(PLACEHOLDER_MAILBOXES)
 
 
 def is_test_domain(domain: str) -> bool:
