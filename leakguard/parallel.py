@@ -29,7 +29,7 @@ from leakguard.models import IssueKind, ScanIssue, ScanStats
 from leakguard.scan import UnitResult, UnitScanner
 from leakguard.sources import ScanUnit
 
-BATCH = 8
+BATCH = 16
 IN_FLIGHT = 2  # batches queued per worker, so none waits for the parent
 # Test hook (tests/test_hostile_faults.py): cap each worker's address space at its size after
 # the fork plus this many bytes, to show that a worker out of memory fails the scan closed.
@@ -203,6 +203,7 @@ def _work(make_scanner: Callable[[], UnitScanner], connection: Connection) -> No
             # `scan` turns every error of a unit into an issue naming it; anything else
             # (a result that cannot be sent) ends the worker, and the parent reports its units.
             # One message per unit: a worker stopped mid-batch loses only the unit it was on.
+            scanner.reader.prefetch(batch)
             for unit in batch:
                 result = scanner.scan(unit)
                 connection.send((result.candidates, result.rejections, result.stats))

@@ -15,13 +15,13 @@ from leakguard.filters import FilterChain
 from leakguard.fingerprint import fingerprint_key
 from leakguard.interrupts import ScanTimeout, deadline
 from leakguard.models import Finding, IssueKind, ScanIssue, ScanStats
-from leakguard.parallel import BATCH, scan_in_parallel
+from leakguard.parallel import scan_in_parallel
 from leakguard.redact import make_finding
 from leakguard.scan import DEFAULT_MAX_FILE_SIZE, UnitResult, UnitScanner, scan_serially
 from leakguard.sources import ScanUnit, Source
 
 # Below this many units, forking workers costs more than it saves (a pre-commit hook).
-PARALLEL_THRESHOLD = 4 * BATCH
+PARALLEL_THRESHOLD = 32
 
 
 @dataclass(frozen=True, slots=True)

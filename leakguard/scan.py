@@ -5,6 +5,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from leakguard.detectors.engine import Detector
 from leakguard.detectors.recognizers import Rejection
@@ -141,8 +142,14 @@ class UnitScanner:
 
 
 def scan_serially(scanner: UnitScanner, units: Iterable[ScanUnit]) -> Iterator[UnitResult]:
-    for unit in units:
-        yield scanner.scan(unit)
+    iterator = iter(units)
+    while batch := list(islice(iterator, SERIAL_BATCH)):
+        scanner.reader.prefetch(batch)
+        for unit in batch:
+            yield scanner.scan(unit)
+
+
+SERIAL_BATCH = 32
 
 
 def _failed(unit: ScanUnit, detail: str) -> UnitResult:

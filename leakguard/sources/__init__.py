@@ -7,7 +7,7 @@ read the content themselves.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -46,6 +46,10 @@ class ContentReader(Protocol):
 
     def parent_chunks(self, unit: ScanUnit) -> Iterator[bytes]:
         """The content of the unit's parent version (only asked when it has one)."""
+        ...
+
+    def prefetch(self, units: Sequence[ScanUnit]) -> None:
+        """Units about to be read, in this order: a reader may start fetching them."""
         ...
 
     def close(self) -> None: ...

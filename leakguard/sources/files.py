@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,6 +106,9 @@ class FileContent:
 
     def parent_chunks(self, unit: ScanUnit) -> Iterator[bytes]:
         raise NotImplementedError("files have no previous version")
+
+    def prefetch(self, units: Sequence[ScanUnit]) -> None:
+        pass  # files are read on demand
 
     def close(self) -> None:
         pass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -46,6 +46,9 @@ class StdinContent:
 
     def parent_chunks(self, unit: ScanUnit) -> Iterator[bytes]:
         raise NotImplementedError("standard input has no previous version")
+
+    def prefetch(self, units: Sequence[ScanUnit]) -> None:
+        pass  # files are read on demand
 
     def close(self) -> None:
         pass
