@@ -66,6 +66,9 @@ class Detector:
         reject: Callable[[Rejection], None] | None = result.rejections.append if explain else None
         seen: set[tuple[str, int, int, str]] = set()
         for rule_index, start, end in self._windows(text, hits):
+            keywords = self.rules[rule_index].keywords
+            if keywords and not text.line_has_keyword(start, keywords):
+                continue
             window = text.window(start, end)
             for candidate in self.recognizers[rule_index].confirm(window, reject):
                 key = (candidate.rule_id, candidate.line, candidate.column, candidate.value)

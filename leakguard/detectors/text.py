@@ -74,6 +74,7 @@ class FragmentText:
         self._column_at = 0
         self._column = 1
         self._last_line: tuple[int, str] | None = None
+        self._keyword_lines: dict[tuple[int, tuple[str, ...]], bool] = {}
 
     def line_bounds(self, offset: int) -> tuple[int, int]:
         """[start, end) of the line holding byte `offset`, without its newline."""
@@ -86,6 +87,21 @@ class FragmentText:
             end = len(data)
         self._line_start, self._line_end = start, end
         return start, end
+
+    def line_has_keyword(self, offset: int, keywords: tuple[str, ...]) -> bool:
+        """Whether the line holding byte `offset` holds one of the (lowercase) keywords.
+
+        A rule is only tried on a line with one of its keywords, whichever trigger found the
+        line; the answer is kept per line and keyword set, since a long line has many windows.
+        """
+        start, end = self.line_bounds(offset)
+        key = (start, keywords)
+        answer = self._keyword_lines.get(key)
+        if answer is None:
+            line = self.data[start:end].lower()
+            answer = any(keyword.encode() in line for keyword in keywords)
+            self._keyword_lines[key] = answer
+        return answer
 
     def line_number(self, offset: int) -> int:
         """1-based line in the real file of byte `offset`."""
