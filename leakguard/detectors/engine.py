@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from leakguard.detectors.checks import GENERIC_PROVIDER, drop_shadowed
 from leakguard.detectors.decoding import MAX_DEPTH, decoded_candidates
-from leakguard.detectors.prefilter import Hit, Prefilter, build_prefilter
+from leakguard.detectors.prefilter import ENCODED, Hit, Prefilter, build_prefilter
 from leakguard.detectors.recognizers import Recognizer, Rejection, make_recognizer
 from leakguard.detectors.settings import DetectionSettings
 from leakguard.detectors.text import FragmentText
@@ -29,6 +29,7 @@ MULTILINE_REACH = 64 * 1024
 class Detection:
     candidates: list[Candidate] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    may_hold_encoded: bool = False
 
 
 class Detector:
@@ -52,7 +53,7 @@ class Detector:
         """Candidates in the fragment, then in its base64/hex/percent-encoded runs (`depth`:
         levels of decoding already done, see `decoding`)."""
         result = self._detect_plain(fragment, explain=explain)
-        if depth < MAX_DEPTH:
+        if depth < MAX_DEPTH and result.may_hold_encoded:
             result.candidates.extend(decoded_candidates(self, fragment, result.candidates, depth))
         result.candidates = drop_shadowed(result.candidates, self.generic_ids)
         return result
@@ -60,6 +61,9 @@ class Detector:
     def _detect_plain(self, fragment: Fragment, *, explain: bool) -> Detection:
         result = Detection()
         hits = self.prefilter.scan(fragment.data)
+        if any(hit[0] == ENCODED for hit in hits):
+            result.may_hold_encoded = True
+            hits = [hit for hit in hits if hit[0] != ENCODED]
         if not hits:
             return result
         text = FragmentText(fragment)

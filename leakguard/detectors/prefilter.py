@@ -27,6 +27,17 @@ from leakguard.ruleset import Rule
 
 Hit = tuple[int, int]
 
+# The rule index of a hit that says "this content may hold encoded text" (see decoding.py):
+# a base64 run whose every fourth character leads a printable byte, a hex run of printable
+# bytes, or a percent escape. These are the conditions `decoding.encoded_runs` requires of a
+# run before it decodes anything, so content without such a hit has nothing to decode.
+ENCODED = -1
+ENCODED_PATTERNS = (
+    rb"(?:^|[^A-Za-z0-9+/_-])[I-Za-f][A-Za-z0-9+/_-]{3}(?:[I-Za-f][A-Za-z0-9+/_-]{3}){7}",
+    rb"(?:^|[^A-Za-z0-9+/_-])(?:[2-7][0-9A-Fa-f]|0[9AaDd]){8}",
+    rb"%[0-9A-Fa-f]{2}",
+)
+
 NAMED_GROUP = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 
 
@@ -106,6 +117,7 @@ class PythonPrefilter:
                     position = lowered.find(keyword, position + 1)
         for rule_index, regex in self._regexes:
             hits.extend((rule_index, offset) for offset in _line_starts_of_matches(regex, data))
+        hits.append((ENCODED, 0))  # not looked for: decoding decides for itself
         return hits
 
 
@@ -171,14 +183,23 @@ class HyperscanPrefilter:
             else hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE
             for t in triggers
         ]
+        # The encoded-text signals come last, reported once per scan.
+        self._encoded_from = len(expressions)
+        self._trigger_rule += [ENCODED] * len(ENCODED_PATTERNS)
+        expressions += ENCODED_PATTERNS
+        flags += [hyperscan.HS_FLAG_SINGLEMATCH] * len(ENCODED_PATTERNS)
         compiled, rejected = _compile_cached(hyperscan, expressions, flags)
         # When Hyperscan took no expression its database is a stand-in, which prefilter mode
         # widens to match every "x": never scan with it.
         self._database = compiled if len(rejected) < len(expressions) else None
         # Regexes Hyperscan cannot take even in prefilter mode are searched with RE2.
         self._rejected = [
-            (triggers[i].rule_index, _latin1_re2(triggers[i].pattern)) for i in rejected
+            (triggers[i].rule_index, _latin1_re2(triggers[i].pattern))
+            for i in rejected
+            if i < self._encoded_from
         ]
+        # Should Hyperscan ever refuse a signal pattern, decoding decides for itself.
+        self._always_encoded = any(i >= self._encoded_from for i in rejected)
 
     def scan(self, data: bytes) -> list[Hit]:
         hits: list[Hit] = []
@@ -192,6 +213,8 @@ class HyperscanPrefilter:
             self._database.scan(data, match_event_handler=on_match)
         for rule_index, regex in self._rejected:
             hits.extend((rule_index, offset) for offset in _line_starts_of_matches(regex, data))
+        if self._always_encoded:
+            hits.append((ENCODED, 0))
         return hits
 
 
