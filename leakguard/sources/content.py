@@ -9,6 +9,7 @@ memory stays bounded and a multi-line secret across a window edge is still seen 
 from __future__ import annotations
 
 import codecs
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -87,10 +88,21 @@ def _transcoded(first: bytes, rest: Iterator[bytes], encoding: str | None) -> It
 
 
 def _windows(chunks: Iterator[bytes], window: int) -> Iterator[Piece]:
+    # Nearly all content fits one window: hand it on as it came, without copying it.
+    head: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        head.append(chunk)
+        size += len(chunk)
+        if size >= window + OVERLAP:
+            break
+    else:
+        yield Piece(head[0] if len(head) == 1 else b"".join(head), 0, 0)
+        return
     buffer = bytearray()
     line_offset = 0
     column_offset = 0
-    for chunk in chunks:
+    for chunk in itertools.chain(head, chunks):
         buffer += chunk
         while len(buffer) >= window + OVERLAP:
             cut = _cut_point(buffer, window)

@@ -257,7 +257,7 @@ class BlobReader:
         # could otherwise block while its answers wait to be read.
         self._send([oid for oid in oids[:PREFETCH_LIMIT]])
 
-    def chunks(self, oid: str, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+    def chunks(self, oid: str, chunk_size: int = 8 << 20) -> Iterator[bytes]:
         """The object's content in chunks; stop early and the rest is skipped for you."""
         header = self._header(oid)
         remaining = int(header[2])
