@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -361,8 +360,7 @@ def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
     from leakguard.assembly import setup_for_scan
     from leakguard.explain import explanation, unused_report
     from leakguard.interrupts import stop_on_signals
-    from leakguard.parallel import default_jobs
-    from leakguard.pipeline import ScanRequest, run_scan
+    from leakguard.pipeline import ScanRequest, default_jobs, run_scan
     from leakguard.reports import Report, notes, render
     from leakguard.reports.escaping import printable
     from leakguard.scan import DEFAULT_MAX_FILE_SIZE
@@ -449,6 +447,8 @@ def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
 def write_atomically(path: Path, text: str) -> None:
     """Write to a temporary file beside `path`, then rename: never a half-written report."""
     directory = path.resolve().parent
+    import tempfile
+
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

@@ -33,8 +33,7 @@ def _scan(
     from leakguard.assembly import build_setup, choose_baseline
     from leakguard.config import find_config
     from leakguard.interrupts import stop_on_signals
-    from leakguard.parallel import default_jobs
-    from leakguard.pipeline import ScanRequest, run_scan
+    from leakguard.pipeline import ScanRequest, default_jobs, run_scan
     from leakguard.scan import DEFAULT_MAX_FILE_SIZE
     from leakguard.sources.git import open_repository
     from leakguard.sources.history import GitHistory

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from leakguard.detectors.settings import DetectionSettings
 from leakguard.errors import ConfigError, RuleError
 from leakguard.models import Category, Severity
@@ -177,6 +175,8 @@ def load_config(path: Path) -> Config:
         if table is None:
             raise ConfigError(f"{path} has no [tool.leakguard] table")
         return parse_config(table, f"{path} [tool.leakguard]", path.resolve().parent)
+    import yaml  # only when a configuration file exists: a hook without one skips it
+
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:

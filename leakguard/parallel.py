@@ -36,13 +36,6 @@ IN_FLIGHT = 2  # batches queued per worker, so none waits for the parent
 MEMORY_HEADROOM_VARIABLE = "LEAKGUARD_TEST_WORKER_MEMORY_HEADROOM"
 
 
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return max(1, os.cpu_count() or 1)
-
-
 @dataclass
 class Worker:
     process: BaseProcess

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,13 +16,20 @@ from leakguard.filters import FilterChain
 from leakguard.fingerprint import fingerprint_key
 from leakguard.interrupts import ScanTimeout, deadline
 from leakguard.models import Finding, IssueKind, ScanIssue, ScanStats
-from leakguard.parallel import scan_in_parallel
 from leakguard.redact import make_finding
 from leakguard.scan import DEFAULT_MAX_FILE_SIZE, UnitResult, UnitScanner, scan_serially
 from leakguard.sources import ScanUnit, Source
 
 # Below this many units, forking workers costs more than it saves (a pre-commit hook).
 PARALLEL_THRESHOLD = 32
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,4 +239,6 @@ def _results(request: ScanRequest, ledger: Ledger) -> Iterator[UnitResult]:
         finally:
             scanner.reader.close()
     else:
+        from leakguard.parallel import scan_in_parallel  # a small scan never forks
+
         yield from scan_in_parallel(make_scanner, all_units, request.jobs)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import re2
-import yaml
 
 from leakguard.cache import read_entry, write_entry
 from leakguard.errors import RuleError
@@ -181,6 +180,8 @@ def load_rule_files(paths: Sequence[Path]) -> RuleSet:
 
 
 def load_rule_file(path: Path) -> list[Rule]:
+    import yaml  # only when rules are parsed, not when they come from the cache
+
     try:
         # A safe loader (the C one when built): rule files never construct objects.
         text = path.read_text(encoding="utf-8")
@@ -304,6 +305,8 @@ def _as_mapping(entry: object, source: str) -> Mapping[str, Any]:
 
 
 def _yaml_loader() -> type:
+    import yaml
+
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
