@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from leakguard.pii.patterns import CITY, HOUSE_NUMBER, POSTCODE, STREET
-from leakguard.pii.presidio_base import DutchPatternRecognizer
+from leakguard.pii.scoring import DutchPatterns
 
 
-class NlAddressRecognizer(DutchPatternRecognizer):
+class NlAddressRecognizer(DutchPatterns):
     """Street name and house number (with an addition), optionally postcode and city.
 
     With a postcode the match is an address on its own; a street and number alone take an

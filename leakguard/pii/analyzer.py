@@ -7,26 +7,24 @@
 - No tldextract: leakguard's NlEmailRecognizer replaces Presidio's (which fetches the public
   suffix list on first use).
 
-Everything Presidio is imported here, lazily: this module is imported by the first window that
-passes a rule's cheap checks, never by a scan of ordinary code.
+Everything Presidio is imported here, lazily: this module is imported by the first value that
+needs Presidio (see `leakguard.pii.scoring.needs_presidio`) or by prose with NER, never by a scan
+of ordinary code.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
+from leakguard.pii.scoring import CONTEXT_FACTOR, MIN_WITH_CONTEXT, definition
+
 # Presidio logs a warning per request for things leakguard does on purpose (entities without a
 # recognizer in an engine, context words it cannot find): keep a scan's output clean.
 logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
 
-# Context raises a pattern's score by this much, to at least MIN_WITH_CONTEXT: one key, column
-# or word is enough to lift a checksum-valid value over the default `min_score` of 0.5.
-CONTEXT_FACTOR = 0.45
-MIN_WITH_CONTEXT = 0.5
 CONTEXT_WORDS_BEFORE = 6
 CONTEXT_WORDS_AFTER = 2
 
@@ -43,10 +41,11 @@ def nlp_engine(ner_model: str | None = None) -> Any:
 
 
 def presidio_recognizer(spec: str, context: Sequence[str] = ()) -> Any:
-    """An instance of `module:Class` (a leakguard.pii recognizer) with extra context words."""
-    module_name, _, class_name = spec.partition(":")
-    cls = getattr(importlib.import_module(module_name), class_name)
-    return cls(context)
+    """The Presidio recognizer of the definition `module:Class` (a leakguard.pii detector),
+    with extra context words."""
+    from leakguard.pii.presidio_base import presidio_class
+
+    return presidio_class(definition(spec))(context)
 
 
 def analyzer_engine(recognizers: Sequence[Any], ner_model: str | None = None) -> Any:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from leakguard.pii.presidio_base import DutchPatternRecognizer
+from leakguard.pii.scoring import DutchPatterns
 from leakguard.validators.pii_nl import a_nummer
 
 
-class NlANummerRecognizer(DutchPatternRecognizer):
+class NlANummerRecognizer(DutchPatterns):
     """Ten digits that keep the BRP rules (see `leakguard.validators.pii_nl.a_nummer`)."""
 
     ENTITY = "A_NUMMER"

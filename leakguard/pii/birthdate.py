@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from leakguard.pii.presidio_base import DutchPatternRecognizer
+from leakguard.pii.scoring import DutchPatterns
 from leakguard.validators.pii_nl import date_of_birth
 
 MONTH_NAMES = (
@@ -12,7 +12,7 @@ MONTH_NAMES = (
 )
 
 
-class NlBirthDateRecognizer(DutchPatternRecognizer):
+class NlBirthDateRecognizer(DutchPatterns):
     """A date (Dutch, ISO, `jjjjmmdd`, with month names) that a living person can be born on.
 
     Any date is only a date: it takes a birth key or word (geboortedatum, geb., date_of_birth).

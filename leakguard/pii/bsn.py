@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from leakguard.pii.presidio_base import DutchPatternRecognizer
+from leakguard.pii.scoring import DutchPatterns
 from leakguard.validators.pii_nl import bsn
 
 
-class NlBsnRecognizer(DutchPatternRecognizer):
+class NlBsnRecognizer(DutchPatterns):
     """Nine digits, also written `1234.56.782` or `123 456 782`, that pass the 11-proef.
 
     One in eleven 9-digit numbers passes, so a bare one scores far below any rule's minimum:

@@ -8,10 +8,10 @@ top-level domain is enough here (role and organisation addresses are decided by 
 from __future__ import annotations
 
 from leakguard.pii.patterns import EMAIL_PATTERN, plausible_email
-from leakguard.pii.presidio_base import DutchPatternRecognizer
+from leakguard.pii.scoring import DutchPatterns
 
 
-class NlEmailRecognizer(DutchPatternRecognizer):
+class NlEmailRecognizer(DutchPatterns):
     ENTITY = "EMAIL_ADDRESS"
     PATTERNS = (("email", EMAIL_PATTERN, 0.6),)
     CONTEXT = ("email", "e-mail", "mail", "emailadres", "contact")

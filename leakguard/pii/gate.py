@@ -1,4 +1,4 @@
-"""The cheap stage of every Dutch detector: which windows are worth Presidio's time.
+"""The cheap stage of every Dutch detector: which values are personal data, mostly without Presidio.
 
 For each match of the rule's regex in a window, in order of cost:
 
@@ -7,8 +7,10 @@ For each match of the rule's regex in a window, in order of cost:
 3. context: the field the value sits in (`leakguard.pii.structure`), else words nearby, else a
    record of other personal fields;
 
-and only what survives goes to Presidio (`leakguard.pii.analyzer`), in batches, with the
-context found as context words. Presidio's score must reach the rule's `min_score`.
+and what survives is scored as the detector's Presidio recognizer scores it, told the context
+found (`leakguard.pii.scoring`): settled here when Presidio's own search for context words cannot
+change the verdict, else by Presidio (`leakguard.pii.analyzer`). The score must reach the rule's
+`min_score`.
 
 A rule with keywords is triggered by a field name rather than by the value: when the hit is a
 table header (CSV, Markdown, pg_dump COPY, INSERT column list), every cell of that column is
@@ -35,6 +37,13 @@ from leakguard.detectors.text import Window, decode
 from leakguard.models import Candidate
 from leakguard.pii.context import Terms, other_kind, personal_fields
 from leakguard.pii.keys import opens_value
+from leakguard.pii.scoring import (
+    DutchPatterns,
+    definition,
+    needs_presidio,
+    pattern_score,
+    settled_score,
+)
 from leakguard.pii.structure import Field, FragmentView, view_of
 from leakguard.pii.tables import Table, cell_spans
 from leakguard.pii.testdata import user_listed
@@ -57,8 +66,7 @@ CHECK_NAMES = {
 }
 # How the source of a field is named in reasons; table cells of every kind are columns.
 SOURCE_LABELS = {"key": "key", "parent": "key"}
-BATCH = 40  # values per Presidio analysis
-MEMO = 8192  # Presidio scores remembered per rule
+MEMO = 8192  # scores remembered per rule
 # Characters around a value that Presidio sees (its context words look a few words back).
 SNIPPET_BEFORE = 60
 SNIPPET_AFTER = 20
@@ -164,7 +172,7 @@ class DutchPiiRecognizer:
         if self.rule.keywords:
             pending.extend(self._beneath(view, window, reject))
         if pending:
-            yield from self._presidio(pending, reject)
+            yield from self._scored(pending, reject)
 
     def _whole(self, view: FragmentView, reject: Reject) -> Iterator[Candidate]:
         """A data file is judged whole on the rule's first hit in it, so that the values of all
@@ -177,7 +185,7 @@ class DutchPiiRecognizer:
         for index, window in view.windows_matching(self._regex, self._group):
             pending.extend(self._matches(view, window, index, reject))
         if pending:
-            yield from self._presidio(pending, reject)
+            yield from self._scored(pending, reject)
 
     def _matches(
         self,
@@ -396,7 +404,11 @@ class DutchPiiRecognizer:
             if label and not deeper:
                 return  # a prose label (`Geboortedatum:`) labels the one line after it
 
-    # --- Presidio ---------------------------------------------------------------------------
+    # --- scores: settled from the definition, or Presidio's ----------------------------------
+
+    @cached_property
+    def _definition(self) -> type[DutchPatterns]:
+        return definition(self.presidio)
 
     @cached_property
     def _engine(self) -> Any:
@@ -405,7 +417,7 @@ class DutchPiiRecognizer:
         terms = [term.text for term in self.keys.terms] + [t.text for t in self.weak_keys.terms]
         return analyzer_engine([presidio_recognizer(self.presidio, [*self.words, *terms])])
 
-    def _presidio(self, pending: list[Pending], reject: Reject) -> Iterator[Candidate]:
+    def _scored(self, pending: list[Pending], reject: Reject) -> Iterator[Candidate]:
         scores = self._scores(pending)
         for item, score in zip(pending, scores, strict=True):
             if score < self.min_score:
@@ -424,46 +436,33 @@ class DutchPiiRecognizer:
             )
 
     def _scores(self, pending: list[Pending]) -> list[float]:
-        """Presidio's score for each value: from the memo, or analysed in batches of values
-        that share their context words (Presidio takes one context list per analysis)."""
-        snippets = [_snippet(item) for item in pending]
-        scores: list[float | None] = [self._memo.get(snippet) for snippet in snippets]
-        groups: dict[tuple[str, ...], list[int]] = {}
-        for index, score in enumerate(scores):
+        """Each value's score, remembered per snippet: settled from the detector's definition
+        where Presidio's own search for context words cannot change the verdict (nearly
+        always, see `leakguard.pii.scoring`), else Presidio's."""
+        scores: list[float] = []
+        for item in pending:
+            snippet = _snippet(item)
+            score = self._memo.get(snippet)
             if score is None:
-                groups.setdefault(snippets[index][3], []).append(index)
-        for words, indexes in groups.items():
-            for start in range(0, len(indexes), BATCH):
-                batch = indexes[start : start + BATCH]
-                analysed = self._analyze([snippets[i] for i in batch], words)
-                for index, score in zip(batch, analysed, strict=True):
-                    scores[index] = score
-                    self._remember(snippets[index], score)
-        return [score or 0.0 for score in scores]
+                score = self._score(snippet)
+                self._remember(snippet, score)
+            scores.append(score)
+        return scores
 
-    def _analyze(self, snippets: list[Snippet], words: tuple[str, ...]) -> list[float]:
-        # One analysis per batch: each value with the words just around it, one per line.
-        # Presidio needs no more (the context found is passed to it), and its cost grows with
-        # the square of the text it is given.
-        bases: list[int] = []
-        size = 0
-        for part, _, _, _ in snippets:
-            bases.append(size)
-            size += len(part) + 1
-        text = "\n".join(part for part, _, _, _ in snippets)
+    def _score(self, snippet: Snippet) -> float:
+        part, start, end, words = snippet
+        base = pattern_score(self._definition, part, start, end)
+        if not needs_presidio(base, bool(words), self.min_score):
+            return settled_score(base, bool(words))
+        # Each value analysed on its own: in a batch, Presidio's context words for one value
+        # came from the end of the snippet before it.
         results = self._engine.analyze(
-            text=text, language="nl", entities=[self.entity], context=list(words) or None
+            text=part, language="nl", entities=[self.entity], context=list(words) or None
         )
-        return [
-            max(
-                (r.score for r in results if r.start < base + end and base + start < r.end),
-                default=0.0,
-            )
-            for base, (_, start, end, _) in zip(bases, snippets, strict=True)
-        ]
+        return max((r.score for r in results if r.start < end and start < r.end), default=0.0)
 
     def _remember(self, snippet: Snippet, score: float) -> None:
-        # A history holds the same line in many versions of a file: each is analysed once.
+        # A history holds the same line in many versions of a file: each is scored once.
         if len(self._memo) >= MEMO:
             self._memo.clear()
         self._memo[snippet] = score

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from leakguard.pii.presidio_base import DutchPatternRecognizer
+from leakguard.pii.scoring import DutchPatterns
 from leakguard.validators.pii_nl import iban, iban_nl_bank
 
 
-class NlIbanRecognizer(DutchPatternRecognizer):
+class NlIbanRecognizer(DutchPatterns):
     """ISO 13616 with its mod 97 check; a Dutch IBAN must name a bank on the Dutch list.
 
     Both together settle it (1 in 97 random strings passes mod 97, and the bank list cuts the

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from leakguard.pii.presidio_base import DutchPatternRecognizer
+from leakguard.pii.scoring import DutchPatterns
 from leakguard.validators.pii_nl import id_document
 
 
-class NlIdDocumentRecognizer(DutchPatternRecognizer):
+class NlIdDocumentRecognizer(DutchPatterns):
     """Nine characters: two letters, six letters or digits, a digit; never the letter O.
 
     Part numbers and codes have that shape too: it takes a paspoort/ID key or word.

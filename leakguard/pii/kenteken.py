@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from leakguard.pii.presidio_base import DutchPatternRecognizer
+from leakguard.pii.scoring import DutchPatterns
 from leakguard.validators.pii_nl import kenteken
 
 
-class NlKentekenRecognizer(DutchPatternRecognizer):
+class NlKentekenRecognizer(DutchPatterns):
     """Six letters and digits in one of the RDW sidecodes (`AB-12-CD`, `1-ABC-23`, ...)."""
 
     ENTITY = "KENTEKEN"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from leakguard.pii.presidio_base import DutchPatternRecognizer
+from leakguard.pii.scoring import DutchPatterns
 from leakguard.validators.pii_nl import onderwijsnummer
 
 
-class NlOnderwijsnummerRecognizer(DutchPatternRecognizer):
+class NlOnderwijsnummerRecognizer(DutchPatterns):
     """Nine digits from `10`, whose 11-proef sum leaves 5: never a valid BSN."""
 
     ENTITY = "ONDERWIJSNUMMER"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from leakguard.pii.patterns import NAME
-from leakguard.pii.presidio_base import DutchPatternRecognizer
+from leakguard.pii.scoring import DutchPatterns
 
 
-class NlPersonNameRecognizer(DutchPatternRecognizer):
+class NlPersonNameRecognizer(DutchPatterns):
     """Capitalised name words with initials and particles (initials, `van der`,
     `el`, double names).
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from leakguard.pii.presidio_base import DutchPatternRecognizer
+from leakguard.pii.scoring import DutchPatterns
 from leakguard.validators.pii_nl import phone_kind
 
 # National (0...), international (+31, 0031) and (0)-forms, with the separators people use.
@@ -12,7 +12,7 @@ PHONE_PATTERN = (
 )
 
 
-class NlPhoneRecognizer(DutchPatternRecognizer):
+class NlPhoneRecognizer(DutchPatterns):
     """A valid Dutch number. Mobile numbers (06) belong to persons; a fixed line may be an
     office's, so it takes context (a `telefoon` key, words, a person record)."""
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import regex
 
-from leakguard.pii.presidio_base import DutchPatternRecognizer
+from leakguard.pii.scoring import DutchPatterns
 from leakguard.validators.pii_nl import postcode
 
 
-class NlPostcodeRecognizer(DutchPatternRecognizer):
+class NlPostcodeRecognizer(DutchPatterns):
     """`1234 AB` (never SA, SD or SS). Alone it points at a street, so it takes a postcode key
     or a person's record; inside a full address the address detector reports it."""
 

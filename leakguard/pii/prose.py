@@ -28,6 +28,8 @@ from leakguard.models import Candidate
 from leakguard.pii.context import NOT_NAMES
 from leakguard.pii.ner import check_model
 from leakguard.pii.patterns import NAME
+from leakguard.pii.person import NlPersonNameRecognizer
+from leakguard.pii.scoring import lifted, pattern_results
 from leakguard.ruleset import Rule
 
 PROSE_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc", ".asciidoc", ".org", ".textile")
@@ -51,6 +53,7 @@ CLOSING = re.compile(
 SIGNATURE = re.compile(rf"[ \t>*_-]*({NAME})[ \t,.*_]*$")
 SEGMENT_CHARS = 20_000  # prose is analysed in stretches of about this size
 LOCATION_REACH = 120  # characters between a place and a person for the place to be reported
+NAME_RECOGNIZER = "leakguard.pii.person:NlPersonNameRecognizer"
 
 
 CLOSING_WORDS = ("groet", "regards", "hoogachtend", "mvg", "m.v.g", "cheers")
@@ -70,6 +73,22 @@ def prose_kind(path: str) -> str | None:
         return "notebook"
     suffix = name[name.rfind(".") :] if "." in name else ""
     return "code" if suffix in CODE_SUFFIXES else None
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A name (or, with NER, a place) found in a segment."""
+
+    start: int
+    end: int
+    score: float
+    entity: str
+    ner: bool = False  # found by spaCy NER, else by the name pattern
+
+
+def _found(result: Any) -> Found:
+    by_ner = result.recognition_metadata.get("recognizer_name") == "SpacyRecognizer"
+    return Found(result.start, result.end, result.score, result.entity_type, by_ner)
 
 
 @dataclass
@@ -156,13 +175,11 @@ class ProseNames:
 
     @cached_property
     def _engine(self) -> Any:
-        from leakguard.pii.analyzer import analyzer_engine, ner_recognizer
-        from leakguard.pii.person import NlPersonNameRecognizer
+        """Presidio with the name pattern and spaCy NER (only built with a model)."""
+        from leakguard.pii.analyzer import analyzer_engine, ner_recognizer, presidio_recognizer
 
-        recognizers = [NlPersonNameRecognizer(["groet"])]
-        if self.model is not None:
-            recognizers.append(ner_recognizer())
-        return analyzer_engine(recognizers, self.model)
+        names = presidio_recognizer(NAME_RECOGNIZER, ["groet"])
+        return analyzer_engine([names, ner_recognizer()], self.model)
 
     def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]:
         kind = prose_kind(window.owner.fragment.path)
@@ -198,71 +215,78 @@ class ProseNames:
         return found
 
     def _analyze(self, whole: Window, parts: list[Segment], reject: Reject) -> Iterator[Candidate]:
-        engine = self._engine
-        artifacts: list[Any] = [None] * len(parts)
-        if self.model is not None:
-            from leakguard.pii.ner import load_model
-
-            docs = load_model(self.model).pipe(part.text for part in parts)
-            artifacts = list(engine.nlp_engine.process_prose(docs))
-        for part, nlp_artifacts in zip(parts, artifacts, strict=True):
-            signed = self.signatures(part)
-            entities = ["PERSON", "LOCATION"] if self.model is not None else ["PERSON"]
-            results = engine.analyze(
-                text=part.text,
-                language="nl",
-                entities=entities,
-                nlp_artifacts=nlp_artifacts,
-                context=["groet"] if signed else None,
-            )
-            accepted = []
+        for part, signed, results in self._results(parts):
+            accepted: list[Found] = []
             for result in sorted(results, key=lambda r: r.start):
-                how = self._how(result, signed)
-                if how is None:
+                if result.ner:
+                    how = "ner"
+                elif any(result.start < end and start < result.end for start, end in signed):
+                    how = "signature"
+                else:
                     continue
                 found = self._candidate(whole, part, result, how, accepted, reject)
                 if found is not None:
                     yield found
-                    if result.entity_type == "PERSON":
+                    if result.entity == "PERSON":
                         accepted.append(result)
 
-    def _how(self, result: Any, signed: list[tuple[int, int]]) -> str | None:
-        """`signature` or `ner` for a result worth judging, None for the others."""
-        if result.recognition_metadata.get("recognizer_name") == "SpacyRecognizer":
-            return "ner"
-        if any(result.start < end and start < result.end for start, end in signed):
-            return "signature"
-        return None
+    def _results(
+        self, parts: list[Segment]
+    ) -> Iterator[tuple[Segment, list[tuple[int, int]], list[Found]]]:
+        """Each part, the signatures in it, and the names (and places) found in it."""
+        if self.model is None:
+            # Only names under a closing formula count. The name pattern settles them, with the
+            # score Presidio gives it when told the formula as context (`leakguard.pii.scoring`).
+            for part in parts:
+                signed = self.signatures(part)
+                if signed:
+                    names = pattern_results(NlPersonNameRecognizer, part.text)
+                    yield part, signed, [Found(a, b, lifted(s), "PERSON") for a, b, s in names]
+            return
+        from leakguard.pii.ner import load_model
+
+        engine = self._engine
+        docs = load_model(self.model).pipe(part.text for part in parts)
+        for part, nlp_artifacts in zip(parts, engine.nlp_engine.process_prose(docs), strict=True):
+            signed = self.signatures(part)
+            results = engine.analyze(
+                text=part.text,
+                language="nl",
+                entities=["PERSON", "LOCATION"],
+                nlp_artifacts=nlp_artifacts,
+                context=["groet"] if signed else None,
+            )
+            yield part, signed, [_found(result) for result in results]
 
     def _candidate(
         self,
         whole: Window,
         part: Segment,
-        result: Any,
+        result: Found,
         how: str,
-        people: list[Any],
+        people: list[Found],
         reject: Reject,
     ) -> Candidate | None:
         value = part.text[result.start : result.end]
         absolute = (part.absolute(result.start), part.absolute(result.end))
         refusal = self._refusal(result, value, people)
         if refusal is not None:
-            if reject is not None and result.entity_type == "PERSON":
+            if reject is not None and result.entity == "PERSON":
                 line, column = whole.position(absolute[0])
                 reject(Rejection(self.rule.id, line, column, refusal, len(value)))
             return None
         reasons = (how, f"score {result.score:.2f}")
         return candidate_at(
-            self.rule, whole, absolute, value, reasons, entity=result.entity_type,
+            self.rule, whole, absolute, value, reasons, entity=result.entity,
             score=round(result.score, 2),
         )  # fmt: skip
 
-    def _refusal(self, result: Any, value: str, people: list[Any]) -> str | None:
+    def _refusal(self, result: Found, value: str, people: list[Found]) -> str | None:
         if result.score < self.min_score:
             return f"score {result.score:.2f} below {self.min_score:.2f}"
         if any(NOT_NAMES.match(word) for word in value.replace(".", " ").split()):
             return "not a name (a role, placeholder or organisation)"
-        if result.entity_type == "LOCATION" and not any(
+        if result.entity == "LOCATION" and not any(
             abs(person.start - result.start) <= LOCATION_REACH for person in people
         ):
             return "a place on its own"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from leakguard.pii.presidio_base import DutchPatternRecognizer
+from leakguard.pii.scoring import DutchPatterns
 from leakguard.validators.pii_nl import rsin
 
 
-class NlRsinRecognizer(DutchPatternRecognizer):
+class NlRsinRecognizer(DutchPatterns):
     """Nine digits with the BSN's 11-proef, under a name that says RSIN."""
 
     ENTITY = "RSIN"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from leakguard.pii.patterns import SALUTATION_NAME
-from leakguard.pii.presidio_base import DutchPatternRecognizer
+from leakguard.pii.scoring import DutchPatterns
 
 
-class NlSalutationRecognizer(DutchPatternRecognizer):
+class NlSalutationRecognizer(DutchPatterns):
     """A title, then a name: initials or a first name, particles (`Van den` after a title is
     capitalised), a surname."""
 
