@@ -49,9 +49,9 @@ def key_before(text: str, start: int) -> str | None:
     return match.group() if match is not None else None
 
 
-def line_keys(text: str) -> list[str]:
+def line_keys(text: str) -> tuple[str, ...]:
     """Every `key:`/`key=` on a line (a log record, a one-line JSON object)."""
-    return [match.group(1) for match in LINE_KEYS.finditer(text)]
+    return tuple(match.group(1) for match in LINE_KEYS.finditer(text))
 
 
 def is_code_block(line: str) -> bool:

@@ -15,7 +15,7 @@ structure is looked for only when a value needs it:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from leakguard.detectors.text import FragmentText
@@ -35,16 +35,36 @@ LOOK_BACK = 40  # lines searched upwards for an enclosing key
 SIBLINGS = 12  # lines either side searched for the keys of the same record
 
 
-@dataclass(frozen=True, slots=True)
+Keys = tuple[str, ...]
+
+
+@dataclass(slots=True)
 class Field:
-    """The field a value sits in: its own key (if any), the keys around it, and its record."""
+    """The field a value sits in: its own key (if any), the keys around it, and its record.
+
+    The enclosing keys and the record's keys are looked up when first asked for (a value under
+    its own `email:` key needs neither, and reading the lines around it was most of the cost
+    of a value's context in a history scan).
+    """
 
     key: str | None
     source: str  # key, parent, insert, or the kind of table (file, pipe, copy, aligned)
-    parents: tuple[str, ...] = ()
-    record: tuple[str, ...] = ()
+    _parents: Keys | Callable[[], Keys] = ()
+    _record: Keys | Callable[[], Keys] = ()
 
-    def keys(self) -> tuple[str, ...]:
+    @property
+    def parents(self) -> Keys:
+        if callable(self._parents):
+            self._parents = self._parents()
+        return self._parents
+
+    @property
+    def record(self) -> Keys:
+        if callable(self._record):
+            self._record = self._record()
+        return self._record
+
+    def keys(self) -> Keys:
         return ((self.key,) if self.key else ()) + self.parents
 
 
@@ -66,7 +86,12 @@ class FragmentView(Lines):
         slice of a long line that a window holds)."""
         key = key_before(text, start)
         if key is not None:
-            return Field(key, "key", self.parents(index, text), self.sibling_keys(index, text))
+            return Field(
+                key,
+                "key",
+                lambda: self.parents(index, text),
+                lambda: self.sibling_keys(index, text),
+            )
         column = self.tables.column_of(index, text, start, end)
         if column is not None:
             table, number = column
@@ -77,10 +102,10 @@ class FragmentView(Lines):
             return Field(names[number], "insert", (), names)
         array = array_key(text, start)
         if array is not None:
-            return Field(array, "key", self.parents(index, text), tuple(line_keys(text)))
+            return Field(array, "key", lambda: self.parents(index, text), lambda: line_keys(text))
         parents = self.parents(index, text)
         if parents:
-            return Field(None, "parent", parents, self.sibling_keys(index, text))
+            return Field(None, "parent", parents, lambda: self.sibling_keys(index, text))
         return None
 
     def parents(self, index: int, text: str) -> tuple[str, ...]:
@@ -107,7 +132,7 @@ class FragmentView(Lines):
     def sibling_keys(self, index: int, text: str) -> tuple[str, ...]:
         """Keys on this line and on nearby lines at the same indentation: the record's fields."""
         indent = indent_of(text)
-        keys = line_keys(text)
+        keys = list(line_keys(text))
         for other in range(max(0, index - SIBLINGS), min(self.line_count(), index + SIBLINGS + 1)):
             line = self.line(other) if other != index else ""
             key = leading_key(line) if line and indent_of(line) == indent else None
