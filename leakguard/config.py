@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from leakguard.detectors.settings import DetectionSettings
+from leakguard.detectors.settings import GENERATED_FILES, DetectionSettings
 from leakguard.errors import ConfigError, RuleError
 from leakguard.models import Category, Severity
 from leakguard.ruleset import Rule, RuleSet, compile_rule_regex, load_builtin_rules, parse_rule
@@ -38,6 +38,7 @@ PII_KEYS = (
     "role_mailboxes",
     "test_identifiers",
     "report_test_identifiers",
+    "skip_paths",
 )
 SCAN_KEYS = ("max_file_size",)
 BUILTIN_MODES = ("extend", "replace")
@@ -79,6 +80,7 @@ class PiiAllow:
     role_mailboxes: tuple[str, ...] = ()  # local parts that name a role (`team-data`), lower case
     test_identifiers: tuple[str, ...] = ()
     report_test_identifiers: bool = False
+    skip_paths: tuple[str, ...] = GENERATED_FILES  # globs where personal-data rules do not run
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ class Config:
             role_mailboxes=self.pii.role_mailboxes,
             test_identifiers=self.pii.test_identifiers,
             report_test_identifiers=self.pii.report_test_identifiers,
+            pii_skip_paths=self.pii.skip_paths,
         )
 
 
@@ -455,7 +458,24 @@ def _pii(check: _Checker, value: Any) -> PiiAllow:
         report_test_identifiers=check.flag(
             pii.get("report_test_identifiers"), "pii.report_test_identifiers", False
         ),
+        skip_paths=_skip_paths(check, pii.get("skip_paths")),
     )
+
+
+def _skip_paths(check: _Checker, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return GENERATED_FILES
+    from leakguard.filters.paths import GlobError, compile_glob
+
+    globs = check.strings(value, "pii.skip_paths")
+    for index, glob in enumerate(globs):
+        try:
+            negated = compile_glob(glob).negated
+        except GlobError as exc:
+            raise check.fail(f"pii.skip_paths[{index}]", str(exc)) from None
+        if negated:
+            raise check.fail(f"pii.skip_paths[{index}]", "a list of paths to skip takes no `!`")
+    return globs
 
 
 def _ibans(check: _Checker, value: Any) -> tuple[str, ...]:

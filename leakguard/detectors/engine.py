@@ -8,6 +8,7 @@ the file it sits in, whatever the engine that found it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ from leakguard.detectors.prefilter import ENCODED, Hit, Prefilter, build_prefilt
 from leakguard.detectors.recognizers import Recognizer, Rejection, make_recognizer
 from leakguard.detectors.settings import DetectionSettings
 from leakguard.detectors.text import FragmentText
-from leakguard.models import Candidate, Fragment
+from leakguard.models import Candidate, Category, Fragment
 from leakguard.ruleset import Rule
 
 LONG_LINE = 4096
@@ -47,6 +48,11 @@ class Detector:
             make_recognizer(rule, self.settings) for rule in self.rules
         )
         self.prefilter: Prefilter = build_prefilter(self.rules, engine)
+        self._engine = engine
+        self._pii_skip = _path_matcher(self.settings.pii_skip_paths)
+        # Built on the first path that skips personal-data rules: its prefilter, and where its
+        # rule indexes stand among all the rules.
+        self._without_pii: tuple[Prefilter, list[int]] | None = None
         self.generic_ids = frozenset(r.id for r in self.rules if r.provider == GENERIC_PROVIDER)
 
     def detect(self, fragment: Fragment, *, explain: bool = False, depth: int = 0) -> Detection:
@@ -60,7 +66,7 @@ class Detector:
 
     def _detect_plain(self, fragment: Fragment, *, explain: bool) -> Detection:
         result = Detection()
-        hits = self.prefilter.scan(fragment.data)
+        hits = self._prefilter_hits(fragment)
         if any(hit[0] == ENCODED for hit in hits):
             result.may_hold_encoded = True
             hits = [hit for hit in hits if hit[0] != ENCODED]
@@ -80,6 +86,19 @@ class Detector:
                     seen.add(key)
                     result.candidates.append(candidate)
         return result
+
+    def _prefilter_hits(self, fragment: Fragment) -> list[Hit]:
+        if self._pii_skip is None or not self._pii_skip(fragment.path):
+            return self.prefilter.scan(fragment.data)
+        if self._without_pii is None:
+            kept = [i for i, rule in enumerate(self.rules) if rule.category is not Category.PII]
+            subset = build_prefilter([self.rules[i] for i in kept], self._engine)
+            self._without_pii = (subset, kept)
+        prefilter, kept = self._without_pii
+        return [
+            (rule if rule == ENCODED else kept[rule], offset)
+            for rule, offset in prefilter.scan(fragment.data)
+        ]
 
     def _windows(self, text: FragmentText, hits: list[Hit]) -> list[tuple[int, int, int]]:
         """Windows to confirm, per rule, overlapping ones merged, in file order."""
@@ -104,3 +123,14 @@ class Detector:
         start = max(line_start, offset - LONG_LINE_REACH)
         end = min(line_end, offset + LONG_LINE_REACH)
         return start, end
+
+
+def _path_matcher(globs: Sequence[str]) -> Callable[[str], bool] | None:
+    """One test for a path against all the globs (gitignore syntax), or None for no globs."""
+    if not globs:
+        return None
+    from leakguard.filters.paths import compile_glob
+
+    compiled = [compile_glob(glob) for glob in globs]
+    combined = re.compile("|".join(f"(?:{glob.regex.pattern})" for glob in compiled), re.DOTALL)
+    return lambda path: combined.match(path) is not None

@@ -4,6 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Files that tools write, not people: personal data does not start there, and they are most of
+# the bytes of a JavaScript project's history (lock files alone are 56-84 % of the blob bytes of
+# the Amsterdam frontends). Personal-data rules skip them; credential rules do not (a lock file
+# can hold a registry token). Jest snapshots render test fixtures that are scanned as sources.
+GENERATED_FILES = (
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "bun.lock",
+    "composer.lock",
+    "poetry.lock",
+    "Pipfile.lock",
+    "uv.lock",
+    "Cargo.lock",
+    "Gemfile.lock",
+    "go.sum",
+    "*.snap",
+    "*.min.js",
+    "*.min.css",
+    "*.js.map",
+    "*.css.map",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class DetectionSettings:
@@ -22,3 +46,5 @@ class DetectionSettings:
     test_identifiers: tuple[str, ...] = ()
     # Whether the built-in fictional test identifiers fail the build (they do not by default).
     report_test_identifiers: bool = False
+    # Paths (gitignore-style globs) where personal-data rules are not run.
+    pii_skip_paths: tuple[str, ...] = GENERATED_FILES
