@@ -165,25 +165,9 @@ class DutchPiiRecognizer:
 
     def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]:
         view = view_of(window.owner)
-        if not self.rule.keywords and view.is_data:
-            yield from self._whole(view, reject)
-            return
         pending = list(self._matches(view, window, view.index_of(window), reject))
         if self.rule.keywords:
             pending.extend(self._beneath(view, window, reject))
-        if pending:
-            yield from self._scored(pending, reject)
-
-    def _whole(self, view: FragmentView, reject: Reject) -> Iterator[Candidate]:
-        """A data file is judged whole on the rule's first hit in it, so that the values of all
-        its rows reach Presidio in full batches rather than a few per line; later hits find
-        it done (the candidates all came with the first)."""
-        if self.rule.id in view.judged:
-            return
-        view.judged.add(self.rule.id)
-        pending: list[Pending] = []
-        for index, window in view.windows_matching(self._regex, self._group):
-            pending.extend(self._matches(view, window, index, reject))
         if pending:
             yield from self._scored(pending, reject)
 

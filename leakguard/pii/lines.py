@@ -1,10 +1,9 @@
 """Lines of a fragment: found by offset or number, counted only as far as they are needed.
 
 The detector hands a recognizer one window at a time; the Dutch detectors also look at the
-lines around it (a JSON object's keys, a table's header), and for a data file at every line
-where their regex matches. Large files (a 10 MB CSV) must not cost a Python step per line, so
-lines are counted from a known line (the last match's), from the top when near it, and in one
-pass only when far down.
+lines around it (a JSON object's keys, a table's header). Large files (a 10 MB CSV) must not
+cost a Python step per line, so lines are counted from a known line (the last one asked for),
+from the top when near it, and in one pass only when far down.
 """
 
 from __future__ import annotations
@@ -13,15 +12,11 @@ import bisect
 import itertools
 import operator
 import re
-from collections.abc import Iterator
 from functools import cached_property
-from typing import Any
 
 from leakguard.detectors.text import FragmentText, Window, decode
 
 NEWLINE = re.compile(rb"\n")
-LONG_LINE = 4096  # characters; values on longer lines are judged in a slice around them
-LONG_LINE_REACH = 1024
 WALK = 256  # lines walked one by one from a known line before counting them all
 
 
@@ -108,47 +103,6 @@ class Lines:
         """(line index, character in that line) of byte `offset`."""
         index = bisect.bisect_right(self.line_starts, offset) - 1
         return index, len(decode(self.data[self.line_starts[index] : offset]))
-
-    def windows_matching(self, regex: Any, group: int) -> Iterator[tuple[int, Window]]:
-        """(line index, window) for every line where `regex` matches: the line, or for a long
-        line a slice around each match (as the detector's own windows are). One search of the
-        whole text, and lines and bytes counted from match to match: the cost follows the
-        matches, not the lines."""
-        try:
-            text, utf8 = self.data.decode("utf-8"), True
-        except UnicodeDecodeError:
-            text, utf8 = decode(self.data), False  # a one-byte encoding: characters are bytes
-        index, position, offset = 0, 0, 0
-        last = -1
-        for match in regex.finditer(text):
-            start = match.start(group)
-            index += text.count("\n", position, start)
-            offset += len(text[position:start].encode()) if utf8 else start - position
-            position = start
-            line_start = self.data.rfind(b"\n", 0, offset) + 1
-            # A match of the whole text may run over line ends (`\s`); the recognizer reads
-            # line by line, so every line the match covers is read (matches in them included).
-            for covered in range(index, index + text.count("\n", start, match.end()) + 1):
-                if covered > last:
-                    last = covered
-                    self._anchor = (index, line_start)
-                    yield from self._line_windows(covered, regex)
-
-    def _line_windows(self, index: int, regex: Any) -> Iterator[tuple[int, Window]]:
-        start, end = self.line_bounds(index)
-        if end - start <= LONG_LINE:
-            yield index, self.owner.window(start, end)
-        else:
-            yield from self._slices(index, start, end, regex)
-
-    def _slices(self, index: int, start: int, end: int, regex: Any) -> Iterator[tuple[int, Window]]:
-        text = decode(self.data[start:end])
-        position, offset = 0, start
-        for match in regex.finditer(text):
-            offset += len(text[position : match.start()].encode("utf-8", "replace"))
-            position = match.start()
-            low = max(start, offset - LONG_LINE_REACH)
-            yield index, self.owner.window(low, min(end, offset + LONG_LINE_REACH))
 
     def window_for(self, index: int) -> Window:
         """A window over line `index`, for a candidate found on another line than the hit's."""

@@ -24,13 +24,6 @@ from leakguard.pii.lines import Lines
 from leakguard.pii.sql import Cells, Inserts
 from leakguard.pii.tables import Table, Tables
 
-# Files of data rather than code: where personal data comes by the thousand.
-DATA_SUFFIXES = frozenset(
-    (
-        ".csv", ".tsv", ".tab", ".psv", ".ssv", ".json", ".jsonl", ".ndjson", ".geojson", ".sql",
-        ".dump", ".log", ".txt", ".xml", ".yaml", ".yml", ".ipynb", ".dat", ".out", ".md", ".html",
-    )
-)  # fmt: skip
 LOOK_BACK = 40  # lines searched upwards for an enclosing key
 SIBLINGS = 12  # lines either side searched for the keys of the same record
 
@@ -76,8 +69,6 @@ class FragmentView(Lines):
         self.path = owner.fragment.path
         name = self.path.rsplit("/", 1)[-1].lower()
         self.suffix = name[name.rfind(".") :] if "." in name else ""
-        self.is_data = self.suffix in DATA_SUFFIXES
-        self.judged: set[str] = set()  # rules that have judged the whole fragment
         self.tables = Tables(self, self.suffix, owner.fragment.line_offset)
         self.inserts = Inserts(self)
 
