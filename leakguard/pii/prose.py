@@ -186,7 +186,6 @@ class ProseNames:
         if kind is None or (self.model is None and kind == "code"):
             return
         whole = window.owner.window(0, len(window.owner.data))
-        parts = segments(whole.text, kind)
         if self.model is None:
             if reject is not None and not self._noted:
                 self._noted = True
@@ -194,8 +193,17 @@ class ProseNames:
                     "names in prose not checked by NER: no spaCy model configured (--ner-model)"
                 )
                 reject(Rejection(self.rule.id, window.line, 1, reason, 0))
-            # Closing formulas are cheap to look for; only paragraphs with one go to Presidio.
-            parts = [part for part in parts if _may_close(part.text) and CLOSING.search(part.text)]
+            # Closing formulas are cheap to look for; only paragraphs with one go to Presidio,
+            # and a text without one is not even cut into paragraphs.
+            if not (_may_close(whole.text) and CLOSING.search(whole.text)):
+                return
+            parts = [
+                part
+                for part in segments(whole.text, kind)
+                if _may_close(part.text) and CLOSING.search(part.text)
+            ]
+        else:
+            parts = segments(whole.text, kind)
         if parts:
             yield from self._analyze(whole, parts, reject)
 
