@@ -35,6 +35,7 @@ RULE_KEYS = frozenset(
         "severity",
         "keywords",
         "regex",
+        "trigger",
         "entropy",
         "validators",
         "multiline",
@@ -62,6 +63,10 @@ class Rule:
     category: Category
     provider: str = ""
     keywords: tuple[str, ...] = ()
+    # A looser regex that the first pass looks for instead of `regex`: it must match on every
+    # line the rule regex matches. For a rule regex that is slow for Hyperscan (a long optional
+    # run before the part that is always there, as the name of an e-mail address).
+    trigger: str | None = None
     entropy: float | None = None
     validators: tuple[str, ...] = ()
     multiline: bool = False
@@ -89,6 +94,7 @@ class Rule:
         yield self.id
         yield self.regex
         yield "\x00".join(self.keywords)
+        yield self.trigger or ""
         yield str(self.multiline)
 
 
@@ -263,6 +269,7 @@ def parse_rule(entry: Mapping[str, Any], source: str) -> Rule:
         category=category,
         provider=text("provider", default=""),
         keywords=keywords,
+        trigger=entry.get("trigger"),
         entropy=float(entropy) if entropy is not None else None,
         validators=strings("validators"),
         multiline=flag("multiline", False),
@@ -277,6 +284,10 @@ def parse_rule(entry: Mapping[str, Any], source: str) -> Rule:
         source=source,
     )
     groups = rule.compiled.groupindex
+    if rule.trigger is not None:
+        if not isinstance(rule.trigger, str) or not rule.trigger.strip():
+            raise RuleError(f"{where}: 'trigger' must be a non-empty string")
+        compile_rule_regex(rule_id, rule.trigger, source)
     if rule.multiline and not rule.keywords:
         raise RuleError(f"{where}: a multiline rule needs keywords that start its match")
     if groups and SECRET_GROUP not in groups:
@@ -310,7 +321,7 @@ def _yaml_loader() -> type:
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-CACHE_FORMAT = "rules-cache-1"
+CACHE_FORMAT = "rules-cache-2"
 
 
 def _rule_to_json(rule: Rule) -> dict[str, Any]:

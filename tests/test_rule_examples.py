@@ -11,7 +11,7 @@ import pytest
 from leakguard.detectors.engine import Detector
 from leakguard.models import Fragment, Origin
 from leakguard.rule_examples import expand
-from leakguard.ruleset import Rule, load_builtin_rules
+from leakguard.ruleset import Rule, compile_rule_regex, load_builtin_rules
 
 RULES = load_builtin_rules()
 
@@ -61,3 +61,21 @@ def test_all_examples_through_full_ruleset(engine: str) -> None:
         if rule.id not in findings_of(detector, expand(template, f"{rule.id}/{index}"))
     ]
     assert not missed
+
+
+TRIGGERED = [rule for rule in RULES.rules if rule.trigger is not None]
+
+
+@pytest.mark.parametrize("rule", TRIGGERED, ids=lambda rule: rule.id)
+def test_trigger_finds_every_line_the_regex_matches(rule: Rule) -> None:
+    """A trigger stands in for the regex in the first pass, so it may never miss a line."""
+    trigger = compile_rule_regex(rule.id, rule.trigger or "")
+    templates = (*rule.examples, *rule.counter_examples)
+    lines = [
+        line
+        for index, template in enumerate(templates)
+        for line in expand(template, f"{rule.id}/trigger/{index}").splitlines()
+    ]
+    matched = [line for line in lines if rule.compiled.search(line)]
+    assert matched, f"{rule.id}: no example line to check the trigger on"
+    assert all(trigger.search(line) for line in matched)

@@ -63,7 +63,8 @@ def triggers_for(rules: Sequence[Rule], *, prefer_regex: bool = False) -> list[T
     rule's regex at the same speed as a literal and reports far fewer lines (`live_` and
     `test_` are in every other test file; a Mollie key's full form is not), so it takes the
     regex for single-line pattern rules. Recognizer rules keep keywords: their regexes are
-    loose on purpose and let the recognizer judge context.
+    loose on purpose and let the recognizer judge context. A rule's `trigger`, when it has
+    one, stands in for its regex here.
     """
     triggers: list[Trigger] = []
     for index, rule in enumerate(rules):
@@ -71,7 +72,7 @@ def triggers_for(rules: Sequence[Rule], *, prefer_regex: bool = False) -> list[T
         if rule.keywords and not by_regex:
             triggers.extend(Trigger(index, keyword, literal=True) for keyword in rule.keywords)
         else:
-            triggers.append(Trigger(index, rule.regex, literal=False))
+            triggers.append(Trigger(index, rule.trigger or rule.regex, literal=False))
     return triggers
 
 
