@@ -9,14 +9,10 @@ from the top when near it, and in one pass only when far down.
 from __future__ import annotations
 
 import bisect
-import itertools
-import operator
-import re
 from functools import cached_property
 
-from leakguard.detectors.text import FragmentText, Window, decode
+from leakguard.detectors.text import FragmentText, Window, decode, line_starts_after
 
-NEWLINE = re.compile(rb"\n")
 WALK = 256  # lines walked one by one from a known line before counting them all
 
 
@@ -33,13 +29,7 @@ class Lines:
     def line_starts(self) -> list[int]:
         """Byte offsets of every line start (for bisection)."""
         if self._scanned < len(self.data):
-            # Line lengths summed in C: a Python step per line cost more than the rest of a
-            # scan of a large file.
-            rest = self.data[self._scanned :].split(b"\n")[:-1]
-            ends = itertools.accumulate(map(len, rest), initial=self._scanned)
-            self._starts.extend(
-                map(operator.add, itertools.islice(ends, 1, None), itertools.count(1))
-            )
+            self._starts.extend(line_starts_after(self.data, self._scanned))
             self._scanned = len(self.data)
         return self._starts
 
