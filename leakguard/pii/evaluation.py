@@ -163,6 +163,7 @@ NEAR_MISSES: list[tuple[str, str]] = [
     ("iban.md", "Voorbeeld: NL91ABNA0417164300\n"),  # the ISO example
     ("tel.yaml", "telefoon: ${gen:phone:test}\n"),  # straight run
     ("kvk.yaml", "kvk: ${gen:phone:fixed}\n"),  # a fixed line needs context
+    ("build.log", "stap ${gen:phone:fixed} klaar\n"),  # nor any field around it
     ("mail.yaml", "email: ${gen:email:role}\nfallback: ${gen:email:test}\n"),  # role, reserved
     ("style.css", ".logo { background: url(logo@2x.png); }\n"),
     ("clone.sh", "git clone git@github.com:amsterdam/leakguard.git\n"),
