@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import regex
-
 from leakguard.pii.scoring import DutchPatterns
 from leakguard.validators.pii_nl import postcode
 
@@ -15,7 +13,6 @@ class NlPostcodeRecognizer(DutchPatterns):
     ENTITY = "POSTCODE"
     PATTERNS = (("postcode", r"(?<![\w\-])[1-9]\d{3} ?[A-Za-z]{2}(?!\w)", 0.05),)
     CONTEXT = ("postcode", "postal code", "zipcode", "zip")
-    FLAGS = regex.MULTILINE
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if postcode(pattern_text) else False

@@ -23,11 +23,10 @@ What the two share and where they could differ:
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Sequence
 from functools import cache
 from typing import Any, ClassVar
-
-import regex
 
 # Context raises a pattern's score by this much, to at least MIN_WITH_CONTEXT: one key, column
 # or word is enough to lift a checksum-valid value over the default `min_score` of 0.5.
@@ -56,8 +55,9 @@ class DutchPatterns:
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]]
     # Dutch (and English) words that, near a match, make it this entity.
     CONTEXT: ClassVar[tuple[str, ...]]
-    # Case matters for names and codes; Presidio's default flags ignore case.
-    FLAGS: ClassVar[int] = regex.MULTILINE
+    # Case matters for names and codes; Presidio's default flags ignore case. (Flags of `re`:
+    # `regex`, Presidio's engine, has the same values and is imported only to match.)
+    FLAGS: ClassVar[int] = re.MULTILINE
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None
@@ -79,6 +79,8 @@ def definition(spec: str) -> type[DutchPatterns]:
 
 @cache
 def _compiled(definition: type[DutchPatterns]) -> tuple[tuple[Any, float], ...]:
+    import regex
+
     return tuple(
         (regex.compile(pattern, flags=definition.FLAGS), score)
         for _, pattern, score in definition.PATTERNS
