@@ -34,6 +34,7 @@ class Window:
     line: int  # 1-based line of text[0]
     column: int  # 1-based column of text[0]
     owner: FragmentText
+    line_start: int  # byte offset in the fragment of the start of text[0]'s line
     # Newlines counted up to `_at`, and the last of them: matches come in text order, and
     # counting each from the window's start was quadratic on a long window with many matches
     # (a user rule matching every word of a 2 MB line ran for minutes).
@@ -126,7 +127,11 @@ class FragmentText:
 
     def window(self, start: int, end: int) -> Window:
         return Window(
-            decode(self.data[start:end]), self.line_number(start), self.column(start), self
+            decode(self.data[start:end]),
+            self.line_number(start),
+            self.column(start),
+            self,
+            self.line_bounds(start)[0],
         )
 
     def column(self, offset: int) -> int:

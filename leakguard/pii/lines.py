@@ -87,7 +87,12 @@ class Lines:
 
     def index_of(self, window: Window) -> int:
         """The fragment line index of a window's first line."""
-        return window.line - self.owner.fragment.line_offset - 1
+        index = window.line - self.owner.fragment.line_offset - 1
+        if index >= len(self._starts):
+            # The window knows where its line starts: lines asked for next (the keys around
+            # a value) are a step from there, not a walk from the last line asked for.
+            self._anchor = (index, window.line_start)
+        return index
 
     def locate(self, offset: int) -> tuple[int, int]:
         """(line index, character in that line) of byte `offset`."""
