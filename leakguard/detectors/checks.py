@@ -21,6 +21,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import cache
 
 from leakguard.models import Candidate
 
@@ -136,7 +137,10 @@ def _word_pattern(word: str) -> re.Pattern[str]:
     return re.compile("|".join(sorted(forms, key=len, reverse=True)))
 
 
-_WORDS = tuple((word, _word_pattern(word)) for word in PLACEHOLDER_WORDS)
+@cache
+def _words() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    # Compiled on the first candidate: a pre-commit run with none need not pay for them.
+    return tuple((word, _word_pattern(word)) for word in PLACEHOLDER_WORDS)
 
 
 def _at_boundary(value: str, start: int, end: int) -> bool:
@@ -150,7 +154,7 @@ def _at_boundary(value: str, start: int, end: int) -> bool:
 
 
 def _has_placeholder_word(value: str) -> bool:
-    for word, pattern in _WORDS:
+    for word, pattern in _words():
         for match in pattern.finditer(value):
             if len(word) >= SHORT_WORD or _at_boundary(value, match.start(), match.end()):
                 return True
