@@ -79,3 +79,16 @@ def test_trigger_finds_every_line_the_regex_matches(rule: Rule) -> None:
     matched = [line for line in lines if rule.compiled.search(line)]
     assert matched, f"{rule.id}: no example line to check the trigger on"
     assert all(trigger.search(line) for line in matched)
+
+
+def test_every_named_recognizer_is_defined_where_the_registry_says() -> None:
+    """Recognizer modules are imported on first use, by the name a rule gives."""
+    import importlib
+
+    from leakguard.detectors.recognizers import RECOGNIZER_MODULES, RECOGNIZERS
+
+    for module in set(RECOGNIZER_MODULES.values()):
+        importlib.import_module(module)
+    defined = {name: RECOGNIZERS[name].__module__ for name in RECOGNIZERS}
+    assert {name: defined.get(name) for name in RECOGNIZER_MODULES} == RECOGNIZER_MODULES
+    assert {rule.recognizer for rule in RULES if rule.recognizer} <= set(RECOGNIZER_MODULES)

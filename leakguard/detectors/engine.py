@@ -15,7 +15,12 @@ from dataclasses import dataclass, field
 from leakguard.detectors.checks import GENERIC_PROVIDER, drop_shadowed
 from leakguard.detectors.decoding import MAX_DEPTH, decoded_candidates
 from leakguard.detectors.prefilter import ENCODED, Hit, Prefilter, build_prefilter
-from leakguard.detectors.recognizers import Recognizer, Rejection, make_recognizer
+from leakguard.detectors.recognizers import (
+    Recognizer,
+    Rejection,
+    check_recognizer,
+    make_recognizer,
+)
 from leakguard.detectors.settings import DetectionSettings
 from leakguard.detectors.text import FragmentText
 from leakguard.models import Candidate, Category, Fragment
@@ -44,9 +49,13 @@ class Detector:
     ) -> None:
         self.rules = tuple(rules)
         self.settings = settings or DetectionSettings()
-        self.recognizers: tuple[Recognizer, ...] = tuple(
-            make_recognizer(rule, self.settings) for rule in self.rules
-        )
+        # Recognizers of their own (the Dutch detectors) are made when their rule first fires,
+        # unless NER is on: a missing spaCy model must stop the scan before it starts.
+        self._recognizers: list[Recognizer | None] = []
+        for rule in self.rules:
+            check_recognizer(rule)
+            eager = rule.recognizer is None or self.settings.ner_model is not None
+            self._recognizers.append(make_recognizer(rule, self.settings) if eager else None)
         self.prefilter: Prefilter = build_prefilter(self.rules, engine)
         self._engine = engine
         self._pii_skip = _path_matcher(self.settings.pii_skip_paths)
@@ -80,12 +89,19 @@ class Detector:
             if keywords and not text.line_has_keyword(start, keywords):
                 continue
             window = text.window(start, end)
-            for candidate in self.recognizers[rule_index].confirm(window, reject):
+            for candidate in self._recognizer(rule_index).confirm(window, reject):
                 key = (candidate.rule_id, candidate.line, candidate.column, candidate.value)
                 if key not in seen:
                     seen.add(key)
                     result.candidates.append(candidate)
         return result
+
+    def _recognizer(self, rule_index: int) -> Recognizer:
+        found = self._recognizers[rule_index]
+        if found is None:
+            found = make_recognizer(self.rules[rule_index], self.settings)
+            self._recognizers[rule_index] = found
+        return found
 
     def _prefilter_hits(self, fragment: Fragment) -> list[Hit]:
         if self._pii_skip is None or not self._pii_skip(fragment.path):
