@@ -101,6 +101,29 @@ def test_presidio_only_where_its_context_scoring_decides_and_never_online() -> N
     assert outcome["presidio"]
 
 
+def test_code_without_a_personal_data_hit_loads_no_dutch_detector() -> None:
+    """The Dutch detectors are made when their rule first fires: a pre-commit run on code
+    that none of their patterns or keywords reach does not import them. (Names in prose look
+    at every fragment, and without NER turn code away at once.)"""
+    outcome = run_python(
+        """
+        import json, sys
+        from leakguard.config import Config
+        from leakguard.detectors.engine import Detector
+        from leakguard.models import Fragment, Origin
+        detector = Detector(Config().rules())
+        code = b"def add(a: int, b: int) -> int:\\n    return a + b\\n"
+        found = detector.detect(Fragment(code, "app/arith.py", Origin.STAGED))
+        print(json.dumps({"found": len(found.candidates), "loaded": sorted(
+            name for name in sys.modules if name.startswith("leakguard.pii.")
+            and name.split(".")[-1] in ("gate", "recognizers")
+        )}))
+        """
+    )
+
+    assert outcome == {"found": 0, "loaded": []}
+
+
 def test_the_analyzer_holds_only_leakguards_recognizers() -> None:
     from presidio_analyzer import AnalyzerEngine
 
