@@ -14,10 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GitRepo
+from conftest import GitRepo, Result
 
 # Enough units that the scan forks worker processes (pipeline.PARALLEL_THRESHOLD is 32).
 MANY = 40
+# A scan still running after this long is taken to hang. A guard that turns a hang into a
+# failure, never a speed check: speed is measured in benchmarks/, against a baseline.
+HANG_GUARD_SECONDS = 120
 
 
 def stuck_repo(repo: GitRepo, extra: dict[str, str] | None = None) -> Path:
@@ -53,6 +56,28 @@ def start(
         text=True,
         env={**os.environ, **(env or {})},
         start_new_session=True,
+    )
+
+
+def leakguard_unless_hung(
+    *args: str, cwd: Path | None = None, stdin: bytes | None = None
+) -> Result:
+    """`conftest.leakguard`, except that a scan that hangs is killed and fails the test."""
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "leakguard", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            check=False,
+            timeout=HANG_GUARD_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"leakguard {' '.join(args)} hung: still running after {HANG_GUARD_SECONDS} s")
+    return Result(
+        result.returncode,
+        result.stdout.decode("utf-8", errors="replace"),
+        result.stderr.decode("utf-8", errors="replace"),
     )
 
 
@@ -99,8 +124,9 @@ def blocked_on_fifo(pid: int) -> bool:
     return wchan(pid) == "wait_for_partner"
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
+def wait_until(condition: Callable[[], bool]) -> None:
+    """Wait for a state of the scan's processes; one never reached fails after the hang guard."""
+    deadline = time.monotonic() + HANG_GUARD_SECONDS
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting for the scan to reach the expected state")

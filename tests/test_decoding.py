@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import json
 import random
-import time
+from collections.abc import Iterator, Sequence
 
 import pytest
 
 from leakguard.detectors import decoding
-from leakguard.detectors.decoding import MAX_DECODED_BYTES, MAX_DEPTH, encoded_runs
-from leakguard.detectors.engine import Detector
+from leakguard.detectors.decoding import MAX_DECODED_BYTES, MAX_DEPTH, EncodedRun, encoded_runs
+from leakguard.detectors.engine import Detection, Detector
 from leakguard.models import Fragment, Origin
 from leakguard.rule_examples import expand
 from leakguard.ruleset import load_builtin_rules
@@ -101,17 +101,49 @@ def test_two_levels_are_decoded_three_are_not(detector: Detector) -> None:
     assert decoded(scan(detector, f"value: {thrice}\n")) == []
 
 
-def test_a_depth_bomb_costs_bounded_time(detector: Detector) -> None:
+def test_a_depth_bomb_costs_bounded_work(
+    detector: Detector, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Base64 nested twenty deep, repeated on many lines: decoding stops at depth 2 and at the
-    per-fragment budget, so the scan stays fast."""
+    per-fragment budget, so the bytes decoded are bounded by those limits, not by the input."""
     nested = token("bomb").encode()
     for _ in range(20):
         nested = base64.b64encode(nested)
     assert len(nested) < decoding.MAX_RUN
-    data = b"\n".join(b"k%d: " % i + nested for i in range(40)) + b"\n"
-    started = time.perf_counter()
-    scan(detector, data)
-    assert time.perf_counter() - started < 2.0
+    lines = 40
+    data = b"\n".join(b"k%d: " % i + nested for i in range(lines)) + b"\n"
+    decoded_per_call: list[list[int]] = []
+    depths: list[int] = []
+    real_runs = decoding.encoded_runs
+    real_detect = Detector.detect
+
+    def counting_runs(data: bytes, found: Sequence[str] = ()) -> Iterator[EncodedRun]:
+        sizes: list[int] = []
+        decoded_per_call.append(sizes)
+        for run in real_runs(data, found):
+            sizes.append(len(run.decoded))
+            yield run
+
+    def counting_detect(
+        self: Detector, fragment: Fragment, *, explain: bool = False, depth: int = 0
+    ) -> Detection:
+        depths.append(depth)
+        return real_detect(self, fragment, explain=explain, depth=depth)
+
+    monkeypatch.setattr(decoding, "encoded_runs", counting_runs)
+    monkeypatch.setattr(Detector, "detect", counting_detect)
+
+    assert scan(detector, data) == []  # twenty levels deep: out of reach, by design
+
+    assert max(depths) == MAX_DEPTH
+    # Every decoded run is scanned once, one level down.
+    assert len(depths) == 1 + sum(len(sizes) for sizes in decoded_per_call)
+    # The budget is checked before each run: it is overrun by one run at most.
+    largest_run = decoding.MAX_RUN * 3 // 4
+    assert all(sum(sizes) <= MAX_DECODED_BYTES + largest_run for sizes in decoded_per_call)
+    assert len(decoded_per_call[0]) < lines  # the top level ran out of budget
+    total = sum(sum(sizes) for sizes in decoded_per_call)
+    assert total <= MAX_DEPTH * (MAX_DECODED_BYTES + largest_run)
 
 
 def test_decoded_bytes_are_capped_per_fragment() -> None:

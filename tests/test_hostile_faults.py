@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import time
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +25,7 @@ from leakguard.sources.files import FileContent, WorkingFiles
 
 from conftest import GitRepo, fake_github_token, leakguard
 from hostile import (
+    HANG_GUARD_SECONDS,
     MANY,
     alive,
     as_nobody,
@@ -32,6 +33,7 @@ from hostile import (
     children,
     cleaned_up,
     descendants,
+    leakguard_unless_hung,
     release,
     shared_directory,
     start,
@@ -101,14 +103,14 @@ def test_worker_killed_mid_scan_is_exit_2_naming_its_units(repo: GitRepo) -> Non
         assert worker is not None
         orphans = children(worker)  # its git, blocked on the FIFO, survives a SIGKILL
         os.kill(worker, signal.SIGKILL)
-        stdout, stderr = process.communicate(timeout=30)
+        stdout, stderr = process.communicate(timeout=HANG_GUARD_SECONDS)
         release(fifo)
 
     assert process.returncode == 2, stderr
     issues = {i["path"]: i for i in incomplete_issues(json.loads(stdout))}
     assert issues["stuck.txt"]["kind"] == "worker-failed"
     assert "SIGKILL" in issues["stuck.txt"]["detail"]
-    wait_until(lambda: not any(alive(pid) for pid in orphans), timeout=10)
+    wait_until(lambda: not any(alive(pid) for pid in orphans))
 
 
 def test_worker_out_of_memory_is_exit_2_naming_the_blob(repo: GitRepo) -> None:
@@ -214,15 +216,28 @@ def test_file_removed_or_swapped_for_a_fifo_after_listing(tmp_path: Path) -> Non
     for name in ("kept.txt", "removed.txt", "swapped.txt"):
         (tmp_path / name).write_text("text\n")
     source = ChangingFiles((tmp_path,), change={"removed.txt": "remove", "swapped.txt": "fifo"})
+    # Hang guard: a read that waits for a writer to the FIFO gets one after HANG_GUARD_SECONDS
+    # and the test fails, instead of hanging.
+    hung: list[bool] = []
 
-    started = time.monotonic()
-    issues = scan_in_process(source)
+    def unblock() -> None:
+        hung.append(True)
+        release(tmp_path / "swapped.txt")
 
-    assert time.monotonic() - started < 10  # the FIFO did not block the read
+    guard = threading.Timer(HANG_GUARD_SECONDS, unblock)
+    guard.start()
+    try:
+        issues = scan_in_process(source)
+    finally:
+        guard.cancel()
+
+    assert not hung, "the scan blocked on the FIFO until the hang guard wrote to it"
     assert sorted((Path(i.path).name, i.kind) for i in issues) == [
         ("removed.txt", IssueKind.UNREADABLE),
         ("swapped.txt", IssueKind.UNREADABLE),
     ]
+    [swapped] = [issue for issue in issues if Path(issue.path).name == "swapped.txt"]
+    assert "no longer a regular file" in swapped.detail
 
 
 # --- a timeout ----------------------------------------------------------------------------------
@@ -232,19 +247,17 @@ def test_file_removed_or_swapped_for_a_fifo_after_listing(tmp_path: Path) -> Non
 def test_timeout_is_exit_2_naming_what_was_not_scanned(repo: GitRepo, jobs: str) -> None:
     fifo = stuck_repo(repo, {"leak.py": f'T = "{fake_github_token("before-timeout")}"\n'})
     try:
-        started = time.monotonic()
-        strict = leakguard(
+        # The blob blocks git for ever: only the --timeout can end these scans.
+        strict = leakguard_unless_hung(
             "git", str(repo.path), "--timeout", "1.5", "--format", "json", "--jobs", jobs
         )
-        elapsed = time.monotonic() - started
-        partial = leakguard(
+        partial = leakguard_unless_hung(
             "git", str(repo.path), "--timeout", "1.5", "--allow-partial", "--jobs", jobs
         )
     finally:
         release(fifo)
 
     assert strict.code == 2
-    assert elapsed < 10
     issues = incomplete_issues(strict.json())
     assert {i["kind"] for i in issues} == {"timeout"}
     assert "stuck.txt" in [i["path"] for i in issues]
@@ -276,11 +289,11 @@ def test_interrupted_scan_stops_its_processes_and_keeps_the_old_report(
             os.killpg(process.pid, how)  # Ctrl-C: the terminal signals the whole group
         else:
             os.kill(process.pid, how)  # a CI runner or `kill`: the main process only
-        _, stderr = process.communicate(timeout=30)
+        _, stderr = process.communicate(timeout=HANG_GUARD_SECONDS)
 
     assert process.returncode == 2
     assert "interrupted" in stderr
     assert "no report was written" in stderr
     assert report.read_text() == '{"previous": "report"}\n'
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report.json.")]
-    wait_until(lambda: not any(alive(pid) for pid in tree), timeout=10)
+    wait_until(lambda: not any(alive(pid) for pid in tree))
