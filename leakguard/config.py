@@ -354,6 +354,8 @@ def _custom_rules(check: _Checker, value: Any) -> tuple[Rule, ...]:
         where = f"rules.custom[{index}]"
         if not isinstance(entry, dict):
             raise check.fail(where, "must be a rule: a mapping with id, description, regex")
+        if isinstance(entry.get("id"), str):
+            where += f" ({entry['id']})"  # a broken rule is named by its id too
         # Regexes first, so that a broken one is named by its key path like every other error.
         if isinstance(entry.get("regex"), str):
             check.regex(entry["regex"], f"{where}.regex")

@@ -100,13 +100,17 @@ class Rule:
 
 def compile_rule_regex(rule_id: str, pattern: str, source: str = "") -> Any:
     options = re2.Options()
+    options.log_errors = False  # the error is ours to report, not RE2's to print
     options.max_mem = 64 << 20
     try:
         return re2.compile(pattern, options)
     except re2.error as exc:
         where = f" in {source}" if source else ""
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", errors="replace")
         raise RuleError(
-            f"rule {rule_id!r}{where}: regex does not compile with RE2 ({exc}). "
+            f"rule {rule_id!r}{where}: regex does not compile with RE2 ({reason}). "
             "Rules use RE2 syntax (as in gitleaks): no backreferences or lookaround."
         ) from None
 

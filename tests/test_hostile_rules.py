@@ -186,8 +186,9 @@ def test_a_backtracking_only_construct_in_the_configuration_is_exit_2_pointing_a
     result = leakguard_unless_hung("stdin", "--config", str(config), stdin=b"abcabc\n")
 
     assert result.code == 2
-    assert "rules.custom[0].regex" in result.stderr
-    assert "does not compile with RE2" in result.stderr
+    assert f"rules.custom[0] ({USER_RULE['id']}).regex" in result.stderr
+    assert "does not compile with RE2 (invalid escape sequence" in result.stderr
+    assert "re2.cc" not in result.stderr  # RE2's own log line is not printed over ours
 
 
 @pytest.mark.parametrize("engine", ENGINES)

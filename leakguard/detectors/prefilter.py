@@ -159,6 +159,7 @@ def _latin1_re2(pattern: str) -> Any:
     newlines a search ends on the line it matched, so the searches together read each byte once.
     """
     options = re2.Options()
+    options.log_errors = False  # the error is ours to report, not RE2's to print
     options.encoding = re2.Options.Encoding.LATIN1
     options.max_mem = 64 << 20
     options.never_nl = True
