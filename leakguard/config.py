@@ -191,14 +191,19 @@ def load_config(path: Path) -> Config:
     return parse_config({} if document is None else document, str(path), path.resolve().parent)
 
 
-def _pyproject_table(path: Path) -> Any:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's document; a file that cannot be read or parsed is a `ConfigError`."""
     try:
         with path.open("rb") as handle:
-            document = tomllib.load(handle)
+            return tomllib.load(handle)
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+
+
+def _pyproject_table(path: Path) -> Any:
+    document = read_toml(path)
     tool = document.get("tool")
     return tool.get("leakguard") if isinstance(tool, dict) else None
 

@@ -9,13 +9,12 @@ and leakguard's are gitignore globs: a regex is converted only when it is a lite
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from leakguard.errors import ConfigError
+from leakguard.config import read_toml
 from leakguard.ruleset import RULE_ID, load_builtin_rules
 
 REGEX_META = set("()[]{}*+?|^$\\.")
@@ -25,13 +24,7 @@ HEX = re.compile(r"^[0-9a-fA-F]{7,64}$")
 
 def convert_gitleaks(path: Path) -> tuple[str, list[str]]:
     """The YAML of a leakguard configuration, and notes on what was not carried over."""
-    try:
-        with path.open("rb") as handle:
-            document = tomllib.load(handle)
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    document = read_toml(path)
     notes: list[str] = []
     rules, rule_allowlists = _rules(document.get("rules", []), notes)
     known = {rule.id for rule in load_builtin_rules()} | {rule["id"] for rule in rules}
