@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,6 +192,8 @@ def load_config(path: Path) -> Config:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """A TOML file's document; a file that cannot be read or parsed is a `ConfigError`."""
+    import tomllib  # only a repository with a pyproject.toml pays for it
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
