@@ -86,6 +86,11 @@ class Rule:
         return compile_rule_regex(self.id, self.regex, self.source)
 
     @cached_property
+    def value_group(self) -> int:
+        """The group of the regex that holds the value (`secret`), or 0: the whole match."""
+        return int(self.compiled.groupindex.get(SECRET_GROUP, 0))
+
+    @cached_property
     def compiled_allow(self) -> tuple[Any, ...]:
         return tuple(compile_rule_regex(self.id, pattern, self.source) for pattern in self.allow)
 

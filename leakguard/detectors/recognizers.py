@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Protocol
 
 from leakguard.detectors.checks import is_placeholder, shannon_entropy
@@ -18,7 +17,7 @@ from leakguard.detectors.settings import DetectionSettings
 from leakguard.detectors.text import Window
 from leakguard.fingerprint import fingerprint_key, value_digest
 from leakguard.models import Candidate
-from leakguard.ruleset import SECRET_GROUP, Rule
+from leakguard.ruleset import Rule
 from leakguard.validators import VALIDATORS
 
 LINE_TEXT_LIMIT = 4096
@@ -118,18 +117,11 @@ class PatternRecognizer:
         self.rule = rule
         self._validators = [VALIDATORS[name] for name in rule.validators]
 
-    @cached_property
-    def _regex(self) -> Any:
-        # Compiled on the first hit: most rules never fire in a small scan (a pre-commit hook).
-        return self.rule.compiled
-
-    @cached_property
-    def _group(self) -> int:
-        return int(self._regex.groupindex.get(SECRET_GROUP, 0))
-
     def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]:
-        group = self._group
-        for match in self._regex.finditer(window.text):
+        # The regex is compiled on the rule's first hit: most rules never fire in a small scan
+        # (a pre-commit hook).
+        group = self.rule.value_group
+        for match in self.rule.compiled.finditer(window.text):
             span = match.span(group)
             if span[0] < 0 or span[0] == span[1]:
                 continue

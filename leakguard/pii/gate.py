@@ -47,7 +47,7 @@ from leakguard.pii.scoring import (
 from leakguard.pii.structure import Field, FragmentView, view_of
 from leakguard.pii.tables import Table, cell_spans
 from leakguard.pii.testdata import user_listed
-from leakguard.ruleset import SECRET_GROUP, Rule
+from leakguard.ruleset import Rule
 from leakguard.validators import VALIDATORS
 
 # How a check is named in reasons ("11-proef"), and in rejections ("failed 11-proef").
@@ -170,14 +170,6 @@ class DutchPiiRecognizer:
 
     # --- the recognizer protocol ------------------------------------------------------------
 
-    @cached_property
-    def _regex(self) -> Any:
-        return self.rule.compiled
-
-    @cached_property
-    def _group(self) -> int:
-        return int(self._regex.groupindex.get(SECRET_GROUP, 0))
-
     def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]:
         view = view_of(window.owner)
         pending = list(self._matches(view, window, view.index_of(window), reject))
@@ -218,8 +210,9 @@ class DutchPiiRecognizer:
 
     def _find_values(self, text: str, low: int, high: int) -> Iterator[Value]:
         # One character either side: the rule regex looks at the characters around a value.
-        for match in self._regex.finditer(text, max(0, low - 1), min(len(text), high + 1)):
-            start, end = match.span(self._group)
+        regex, group = self.rule.compiled, self.rule.value_group
+        for match in regex.finditer(text, max(0, low - 1), min(len(text), high + 1)):
+            start, end = match.span(group)
             if start < low or end > high or start == end:
                 continue
             value = text[start:end]
