@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from leakguard.errors import ConfigError
 
@@ -35,8 +35,7 @@ HASH_BYTES = 16
 EntryKey = tuple[str, str, str]  # (rule_id, path, value_hash)
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     rule_id: str
     path: str
     value_hash: str

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice
+from typing import NamedTuple
 
 from leakguard.detectors.engine import Detector
 from leakguard.detectors.recognizers import Rejection
@@ -32,8 +33,7 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Dropped:
+class Dropped(NamedTuple):
     """A candidate a filter turned down, for `--explain`; holds the fingerprint, not the value."""
 
     fingerprint: str

@@ -26,8 +26,8 @@ import binascii
 import re
 import urllib.parse
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, NamedTuple
 
 from leakguard.detectors.text import decode
 from leakguard.models import Candidate, Fragment
@@ -59,8 +59,7 @@ TEXT_LEADS = frozenset(b"IJKLMNOPQRSTUVWXYZabcdef")
 PRINTABLE = frozenset(b"\t\n\r" + bytes(range(0x20, 0x7F)))
 
 
-@dataclass(frozen=True, slots=True)
-class EncodedRun:
+class EncodedRun(NamedTuple):
     start: int  # byte offsets of the encoded text in the fragment
     end: int
     encoding: str  # "base64", "hex" or "percent"

@@ -17,8 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import re2
 
@@ -47,8 +46,7 @@ class Prefilter(Protocol):
     def scan(self, data: bytes) -> list[Hit]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Trigger:
+class Trigger(NamedTuple):
     rule_index: int
     pattern: str
     literal: bool  # a keyword, matched caseless; otherwise the rule regex itself

@@ -9,8 +9,7 @@ column or words around it. Such classes register themselves with `@recognizer("n
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from leakguard.detectors.checks import is_placeholder, shannon_entropy
 from leakguard.detectors.settings import DetectionSettings
@@ -23,8 +22,7 @@ from leakguard.validators import VALIDATORS
 LINE_TEXT_LIMIT = 4096
 
 
-@dataclass(frozen=True, slots=True)
-class Rejection:
+class Rejection(NamedTuple):
     """A match that a check turned down: what `--explain` shows. Holds no value."""
 
     rule_id: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Files that tools write, not people: personal data does not start there, and they are most of
 # the bytes of a JavaScript project's history (lock files alone are 56-84 % of the blob bytes of
@@ -29,8 +29,7 @@ GENERATED_FILES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class DetectionSettings:
+class DetectionSettings(NamedTuple):
     # A spaCy pipeline (package name or path) for names and places in prose; None: no NER.
     ner_model: str | None = None
     # The organisation's own e-mail domains, phone numbers and addresses are not personal data.

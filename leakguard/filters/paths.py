@@ -21,9 +21,9 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from leakguard.config import Allowlist
 from leakguard.filters import Uses
@@ -36,8 +36,7 @@ class GlobError(ValueError):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class Glob:
+class Glob(NamedTuple):
     pattern: str  # as written
     regex: re.Pattern[str]
     negated: bool

@@ -8,9 +8,8 @@ read the content themselves.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from leakguard.models import Commit, Origin, ScanIssue
 from leakguard.sources.git import Repository
@@ -26,8 +25,7 @@ def path_label(path: str | bytes) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
-@dataclass(frozen=True, slots=True)
-class ScanUnit:
+class ScanUnit(NamedTuple):
     path: str  # a `path_label`: what reports show
     origin: Origin
     sequence: int  # position in the source's order; the earliest occurrence is the one reported

@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import itertools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 SNIFF = 8000  # bytes git itself looks at to call a file binary
 WINDOW = 8 * 1024 * 1024
@@ -25,8 +25,7 @@ BOMS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     """A window of text: its bytes, the number of lines before it in the whole content, and
     the number of characters of its first line that the previous windows hold (a window that
     starts inside a long line)."""

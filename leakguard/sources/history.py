@@ -14,6 +14,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from leakguard.errors import GitError, UsageError
 from leakguard.models import Commit, IssueKind, Origin, ScanIssue
@@ -29,8 +30,7 @@ OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256
 MODE = re.compile(r"[0-7]{6}")
 
 
-@dataclass(frozen=True, slots=True)
-class RawChange:
+class RawChange(NamedTuple):
     """One path a commit changed: its new mode and blob, and the first parent's blob."""
 
     path: str

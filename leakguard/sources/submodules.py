@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from leakguard.errors import UsageError
 from leakguard.models import IssueKind, ScanIssue
@@ -73,15 +73,14 @@ class WithSubmodules:
             self._nested.append(nested)
             store = str(nested.repository.git_dir)
             for unit in nested.units():
-                yield replace(
-                    unit,
+                yield unit._replace(
                     path=f"{path}/{unit.path}",
                     sequence=sequence,
                     store=unit.store or store,
                 )
                 sequence += 1
             self._issues.extend(
-                replace(issue, path=f"{path}/{issue.path}") for issue in nested.issues()
+                issue._replace(path=f"{path}/{issue.path}") for issue in nested.issues()
             )
 
     def _submodule(self, path: str, links: dict[str, str | None]) -> WithSubmodules | None:
