@@ -9,11 +9,9 @@ unused and can be cleaned up.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from leakguard.baseline import Baseline, load_baseline
 from leakguard.config import DEFAULT_BASELINE, Config, builtin_rules
 from leakguard.detectors.engine import Detector
 from leakguard.filters import Filter, FilterChain
@@ -21,11 +19,11 @@ from leakguard.models import Finding, Severity
 from leakguard.ruleset import RuleSet
 
 if TYPE_CHECKING:
+    from leakguard.baseline import Baseline
     from leakguard.cli import Options
 
 
-@dataclass(frozen=True)
-class ScanSetup:
+class ScanSetup(NamedTuple):
     config: Config
     detector: Detector
     filters: FilterChain
@@ -47,12 +45,13 @@ def known_rule_ids(config: Config, active: RuleSet) -> set[str]:
 def choose_baseline(option: Path | None, config: Config, root: Path | None) -> Baseline | None:
     """`--baseline FILE`, else the configured one, else `.leakguard-baseline.json` in the root
     of the scan when it exists. A file named explicitly (option or configuration) must exist."""
-    if option is not None:
-        return load_baseline(option)
-    if config.baseline is not None:
-        return load_baseline(config.baseline)
     default = (root if root is not None else Path.cwd()) / DEFAULT_BASELINE
-    return load_baseline(default) if default.is_file() else None
+    chosen = option or config.baseline or (default if default.is_file() else None)
+    if chosen is None:
+        return None  # as for most scans: the baseline module is not even imported
+    from leakguard.baseline import load_baseline
+
+    return load_baseline(chosen)
 
 
 def build_filters(
@@ -64,15 +63,15 @@ def build_filters(
 ) -> FilterChain:
     """`root`: the directory scanned paths are relative to (the repository, or the current
     directory for files and standard input)."""
-    from leakguard.filters.baseline import BaselineFilter
-    from leakguard.filters.commits import CommitAllowFilter
     from leakguard.filters.inline import InlineAllowFilter
-    from leakguard.filters.paths import PathAllowFilter
-    from leakguard.filters.patterns import PatternAllowFilter
-    from leakguard.filters.stopwords import StopwordFilter
 
     filters: list[Filter] = [InlineAllowFilter(known_rule_ids(config, rules))]
     if config.allowlists:
+        from leakguard.filters.commits import CommitAllowFilter
+        from leakguard.filters.paths import PathAllowFilter
+        from leakguard.filters.patterns import PatternAllowFilter
+        from leakguard.filters.stopwords import StopwordFilter
+
         filters.extend(
             [
                 PathAllowFilter(config.allowlists, config.source, root),
@@ -82,6 +81,8 @@ def build_filters(
             ]
         )
     if baseline is not None:
+        from leakguard.filters.baseline import BaselineFilter
+
         filters.append(BaselineFilter(baseline, root))
     filters.extend(extra)
     return FilterChain(filters)

@@ -10,9 +10,8 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import click
 
@@ -27,8 +26,7 @@ EXIT_ERROR = 2
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     format: str
     output: Path | None
     config: Path | None
@@ -358,7 +356,6 @@ def rules_command(config: Path | None, format_: str) -> None:
 def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
     """Scan, report, and exit with the code the outcome deserves."""
     from leakguard.assembly import setup_for_scan
-    from leakguard.explain import explanation, unused_report
     from leakguard.interrupts import stop_on_signals
     from leakguard.pipeline import ScanRequest, default_jobs, run_scan
     from leakguard.reports import Report, notes, render
@@ -409,8 +406,12 @@ def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
             err=True,
         )
     if options.explain:
+        from leakguard.explain import explanation
+
         click.echo(explanation(outcome), err=True, nl=False)
     if options.report_unused:
+        from leakguard.explain import unused_report
+
         whole = kind == "git" and not source.compare_with_parent
         click.echo(unused_report(setup.filters.unused(), whole), err=True, nl=False)
     incomplete = [issue for issue in stats.issues if issue.incomplete]

@@ -15,7 +15,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from leakguard.detectors.settings import GENERATED_FILES, DetectionSettings
 from leakguard.errors import ConfigError, RuleError
@@ -51,8 +51,7 @@ def builtin_rules() -> RuleSet:
     return load_builtin_rules()
 
 
-@dataclass(frozen=True)
-class Allowlist:
+class Allowlist(NamedTuple):
     """One item of `allowlists`: any one of its entries drops a candidate of its rules."""
 
     where: str  # `allowlists[N]` in its file, for messages
@@ -68,8 +67,7 @@ class Allowlist:
         return self.rules is None or rule_id in self.rules
 
 
-@dataclass(frozen=True)
-class PiiAllow:
+class PiiAllow(NamedTuple):
     """What the organisation publishes about itself, and test data it knows is fictional."""
 
     organisation_domains: tuple[str, ...] = ()
@@ -107,7 +105,9 @@ class Config:
         every = [custom.pop(rule.id, rule) for rule in builtin] + list(custom.values())
         self.check_rule_ids({rule.id for rule in every})
         active = [
-            dataclasses.replace(rule, severity=self.severities.get(rule.id, rule.severity))
+            dataclasses.replace(rule, severity=self.severities[rule.id])
+            if rule.id in self.severities
+            else rule
             for rule in every
             if rule.id not in self.disabled_rules
             and (rule.category in self.categories or rule.id in self.enabled_rules)

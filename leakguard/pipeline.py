@@ -62,8 +62,7 @@ class ScanOutcome:
         return not any(issue.incomplete for issue in self.stats.issues)
 
 
-@dataclass
-class ScanRequest:
+class ScanRequest(NamedTuple):
     source: Source
     detector: Detector
     filters: FilterChain

@@ -13,9 +13,8 @@ report itself (a SARIF file too large for GitHub to accept), printed on standard
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from leakguard import __version__
 
@@ -27,8 +26,7 @@ FORMATS = ("text", "json", "sarif", "gitlab", "junit", "csv", "markdown")
 CI_FORMATS = frozenset({"sarif", "gitlab", "junit", "markdown"})
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     outcome: ScanOutcome
     kind: str  # git, staged, files, stdin
     verbose: bool = False

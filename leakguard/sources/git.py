@@ -23,6 +23,9 @@ from leakguard.errors import GitError, UsageError
 if TYPE_CHECKING:
     from leakguard.sources import ScanUnit
 
+# The file modes git gives a submodule (a commit id, not a blob) and a symbolic link.
+SUBMODULE_MODE = "160000"
+SYMLINK_MODE = "120000"
 # Overrides on the command line win over every configuration file.
 SAFE_CONFIG = (
     "core.fsmonitor=false",

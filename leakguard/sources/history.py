@@ -19,10 +19,8 @@ from typing import NamedTuple
 from leakguard.errors import GitError, UsageError
 from leakguard.models import Commit, IssueKind, Origin, ScanIssue
 from leakguard.sources import ScanUnit, path_label
-from leakguard.sources.git import GitContent, Repository, null_oid
+from leakguard.sources.git import SUBMODULE_MODE, SYMLINK_MODE, GitContent, Repository, null_oid
 
-SUBMODULE_MODE = "160000"
-SYMLINK_MODE = "120000"
 HEADER = b"\x01"
 LOG_FORMAT = "--format=%x01%H%x02%an%x02%ae%x02%aI"
 READ_SIZE = 1 << 20

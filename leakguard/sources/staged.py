@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from leakguard.errors import UsageError
 from leakguard.models import IssueKind, Origin, ScanIssue
 from leakguard.sources import ScanUnit, path_label
-from leakguard.sources.git import GitContent, Repository, null_oid
-from leakguard.sources.history import SUBMODULE_MODE, SYMLINK_MODE
+from leakguard.sources.git import SUBMODULE_MODE, SYMLINK_MODE, GitContent, Repository, null_oid
 
 
 @dataclass
