@@ -19,6 +19,7 @@ from typing import Any
 
 import re2
 
+from leakguard import __version__
 from leakguard.cache import read_entry, write_entry
 from leakguard.errors import RuleError
 from leakguard.models import Category, Severity
@@ -169,12 +170,17 @@ def load_builtin_rules() -> RuleSet:
     """The built-in rules; parsed and checked once, then read from the cache until they change.
 
     Parsing and checking the rule files costs more than a pre-commit hook may spend; the cache
-    entry is named by a digest of every file's path and bytes, so an edited rule is never stale.
+    entry is named by the version and by every file's path, size and modification time, so an
+    edited rule is never stale (a stat rather than a read of each file: the hook pays for this
+    at every start).
     """
-    paths = sorted(builtin_rules_dir().rglob("*.yaml"))
-    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    root = builtin_rules_dir()
+    paths = sorted(root.rglob("*.yaml"))
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\x00{__version__}".encode())
     for path in paths:
-        digest.update(path.name.encode() + b"\x00" + path.read_bytes() + b"\x01")
+        status = path.stat()
+        name = path.relative_to(root).as_posix()
+        digest.update(f"\x01{name}\x00{status.st_size}\x00{status.st_mtime_ns}".encode())
     entry = f"rules-{digest.hexdigest()[:32]}.json"
     cached = read_entry(entry)
     if cached is not None:
@@ -350,10 +356,10 @@ def _rule_to_json(rule: Rule) -> dict[str, Any]:
 
 
 def _rule_from_json(item: dict[str, Any]) -> Rule:
-    values = dict(item)
+    # Every list in the entry was a tuple of the rule (JSON has no tuples).
+    values = {
+        key: tuple(value) if isinstance(value, list) else value for key, value in item.items()
+    }
     values["severity"] = Severity[values["severity"]]
     values["category"] = Category(values["category"])
-    for spec in fields(Rule):
-        if isinstance(values.get(spec.name), list):
-            values[spec.name] = tuple(values[spec.name])
     return Rule(**values)

@@ -1,0 +1,66 @@
+"""The parsed built-in rules are cached on disk; the cache must never serve a stale rule set."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from leakguard import ruleset
+from leakguard.ruleset import load_builtin_rules
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the built-in rules and an empty cache."""
+    copy = tmp_path / "rules"
+    shutil.copytree(ruleset.builtin_rules_dir(), copy)
+    monkeypatch.setattr(ruleset, "builtin_rules_dir", lambda: copy)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return copy
+
+
+def cache_entries(rules_copy: Path) -> list[Path]:
+    return sorted((rules_copy.parent / "cache" / "leakguard").glob("rules-*.json"))
+
+
+def described(rule_id: str) -> str:
+    return next(rule.description for rule in load_builtin_rules() if rule.id == rule_id)
+
+
+def test_second_load_comes_from_the_cache_and_equals_the_first(rules_copy: Path) -> None:
+    parsed = load_builtin_rules()
+    assert len(cache_entries(rules_copy)) == 1
+    assert load_builtin_rules() == parsed
+
+
+def test_an_edited_rule_file_is_parsed_again(rules_copy: Path) -> None:
+    path = rules_copy / "pii-nl" / "bsn.yaml"
+    load_builtin_rules()
+    text = path.read_text()
+    rule_id = "pii-nl-bsn"
+    before = described(rule_id)
+    path.write_text(text.replace(before, before + " (edited)", 1))
+    assert described(rule_id) == before + " (edited)"
+
+
+def test_an_edit_that_keeps_the_size_is_seen_by_its_time(rules_copy: Path) -> None:
+    path = rules_copy / "pii-nl" / "bsn.yaml"
+    load_builtin_rules()
+    rule_id = "pii-nl-bsn"
+    before = described(rule_id)
+    edited = before[:-1] + ("X" if before[-1] != "X" else "Y")
+    status = path.stat()
+    path.write_text(path.read_text().replace(before, edited, 1))
+    assert path.stat().st_size == status.st_size
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000))
+    assert described(rule_id) == edited
+
+
+def test_a_damaged_cache_entry_is_parsed_again(rules_copy: Path) -> None:
+    parsed = load_builtin_rules()
+    (entry,) = cache_entries(rules_copy)
+    entry.write_bytes(b'[{"id": "truncated')
+    assert load_builtin_rules() == parsed
