@@ -61,3 +61,17 @@ def test_a_negated_glob_is_a_configuration_error(tmp_path: Path) -> None:
 
     assert result.code == 2
     assert "pii.skip_paths[0]" in result.stderr
+
+
+def test_a_skipped_directory_skips_the_files_inside_it(tmp_path: Path) -> None:
+    # gitignore semantics, as everywhere a glob is configured: `fixtures/` and `fixtures` both
+    # name the directory, and so every file below it.
+    for directory in ("fixtures", "seed", "kept"):
+        (tmp_path / directory / "nested").mkdir(parents=True)
+        (tmp_path / directory / "nested" / f"{directory}.csv").write_text(personal_record() + "\n")
+    config = tmp_path / "leakguard.yaml"
+    config.write_text("pii:\n  skip_paths: ['fixtures/', 'seed']\n")
+
+    found = rules_found(tmp_path, "--config", str(config))
+
+    assert found == {"kept.csv": {"pii"}}

@@ -8,7 +8,6 @@ the file it sits in, whatever the engine that found it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -23,6 +22,7 @@ from leakguard.detectors.recognizers import (
 )
 from leakguard.detectors.settings import DetectionSettings
 from leakguard.detectors.text import FragmentText
+from leakguard.filters.paths import GlobList
 from leakguard.models import Candidate, Category, Fragment
 from leakguard.ruleset import Rule
 
@@ -58,7 +58,7 @@ class Detector:
             self._recognizers.append(make_recognizer(rule, self.settings) if eager else None)
         self.prefilter: Prefilter = build_prefilter(self.rules, engine)
         self._engine = engine
-        self._pii_skip = _path_matcher(self.settings.pii_skip_paths)
+        self._pii_skip = GlobList(self.settings.pii_skip_paths)
         # Built on the first path that skips personal-data rules: its prefilter, and where its
         # rule indexes stand among all the rules.
         self._without_pii: tuple[Prefilter, list[int]] | None = None
@@ -104,7 +104,7 @@ class Detector:
         return found
 
     def _prefilter_hits(self, fragment: Fragment) -> list[Hit]:
-        if self._pii_skip is None or not self._pii_skip(fragment.path):
+        if self._pii_skip.match(fragment.path) is None:
             return self.prefilter.scan(fragment.data)
         if self._without_pii is None:
             kept = [i for i, rule in enumerate(self.rules) if rule.category is not Category.PII]
@@ -139,14 +139,3 @@ class Detector:
         start = max(line_start, offset - LONG_LINE_REACH)
         end = min(line_end, offset + LONG_LINE_REACH)
         return start, end
-
-
-def _path_matcher(globs: Sequence[str]) -> Callable[[str], bool] | None:
-    """One test for a path against all the globs (gitignore syntax), or None for no globs."""
-    if not globs:
-        return None
-    from leakguard.filters.paths import compile_glob
-
-    compiled = [compile_glob(glob) for glob in globs]
-    combined = re.compile("|".join(f"(?:{glob.regex.pattern})" for glob in compiled), re.DOTALL)
-    return lambda path: combined.match(path) is not None

@@ -138,6 +138,10 @@ class GlobList:
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self.globs = tuple(compile_glob(pattern) for pattern in patterns)
+        # One regex for "does any pattern match": most paths match none, and a history holds
+        # more distinct paths than the cache below.
+        combined = "|".join(f"(?:{glob.regex.pattern})" for glob in self.globs)
+        self._any = re.compile(combined or r"(?!)", re.DOTALL)
         self.match = lru_cache(maxsize=4096)(self._match)
 
     def _decide(self, path: str, is_directory: bool) -> int | None:
@@ -151,6 +155,8 @@ class GlobList:
         return decided
 
     def _excluding(self, path: str, is_directory: bool) -> int | None:
+        if not self._any.match(path):
+            return None
         decided = self._decide(path, is_directory)
         if decided is None or self.globs[decided].negated:
             return None
