@@ -12,7 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leakguard.detectors.engine import Detector
+from leakguard.detectors.text import FragmentText
 from leakguard.models import Category, Fragment, Origin
+from leakguard.pii.keys import ARRAY_BEFORE, REACH, array_key
+from leakguard.pii.structure import view_of
 from leakguard.rule_examples import expand
 from leakguard.ruleset import load_builtin_rules
 
@@ -79,3 +82,40 @@ def test_both_engines_find_the_same(text: str, path: str) -> None:
         return {(c.rule_id, c.line, c.column, c.value) for c in detection.candidates}
 
     assert found("hyperscan") == found("python")
+
+
+# Shortcuts that spare a regex or a count must give what the long way gives.
+
+HEAD_PIECES = ["bsns", "naam", '"', "'", ":", "=", " ", "[", "]", "(", ")", ",", "1", "-", "."]
+
+
+@PROPERTY
+@given(text=st.lists(st.sampled_from(HEAD_PIECES), max_size=30).map("".join), data=st.data())
+def test_array_key_is_the_regex(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    match = ARRAY_BEFORE.search(text[max(0, start - REACH) : start])
+    assert array_key(text, start) == (match.group(1) if match is not None else None)
+
+
+@PROPERTY
+@given(
+    lines=st.lists(st.text(alphabet="ab é\r", max_size=6), min_size=1, max_size=8),
+    line_offset=st.integers(0, 3),
+    column_offset=st.integers(0, 3),
+)
+def test_a_window_on_another_line_is_the_fragments_window(
+    lines: list[str], line_offset: int, column_offset: int
+) -> None:
+    data = "\n".join(lines).encode()
+    fragment = Fragment(data, "a.json", Origin.FILE, None, line_offset, column_offset)
+    owner = FragmentText(fragment)
+    view = view_of(owner)
+    for index in reversed(range(len(lines))):  # upwards: the fragment's counter starts again
+        ours = view.window_for(index)
+        theirs = FragmentText(fragment).window(*view.line_bounds(index))
+        assert (ours.text, ours.line, ours.column, ours.line_start) == (
+            theirs.text,
+            theirs.line,
+            theirs.column,
+            theirs.line_start,
+        )

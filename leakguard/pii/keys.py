@@ -67,7 +67,13 @@ def leading_key(line: str) -> str | None:
 
 def array_key(text: str, start: int) -> str | None:
     """The key of the list a value stands in on its line (`"bsns": ["1", "2"]`)."""
-    match = ARRAY_BEFORE.search(text[max(0, start - REACH) : start])
+    head = text[max(0, start - REACH) : start]
+    # The list must still be open: a `[` or `(` after the last `]` or `)`. Most heads have
+    # none, and the regex, anchored at the end, tries every position of the head.
+    closed = max(head.rfind("]"), head.rfind(")"))
+    if head.find("[", closed + 1) == -1 and head.find("(", closed + 1) == -1:
+        return None
+    match = ARRAY_BEFORE.search(head)
     return match.group(1) if match is not None else None
 
 

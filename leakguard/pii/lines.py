@@ -100,6 +100,14 @@ class Lines:
         return index, len(decode(self.data[self.line_starts[index] : offset]))
 
     def window_for(self, index: int) -> Window:
-        """A window over line `index`, for a candidate found on another line than the hit's."""
+        """A window over line `index`, for a candidate found on another line than the hit's.
+
+        Made here, from the line's number, rather than by the fragment's `window()`: that one
+        counts lines on from the last offset it was asked for, and a window on a line below
+        the detector's made it count again from the top for the detector's next window.
+        """
         start, end = self.line_bounds(index)
-        return self.owner.window(start, end)
+        fragment = self.owner.fragment
+        column = 1 + (fragment.column_offset if start == 0 else 0)
+        line = fragment.line_offset + index + 1
+        return Window(decode(self.data[start:end]), line, column, self.owner, start)
