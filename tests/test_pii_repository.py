@@ -224,3 +224,28 @@ def test_staged_finds_what_is_about_to_be_committed(
     assert result.code == 1, result.stderr
     found = {(path, entity, value) for path, entity, value, _ in findings(result.json())}
     assert found == set(planter.items)
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "python"])
+def test_an_address_with_a_domain_of_hundreds_of_characters_is_found(
+    repo: GitRepo, engine: str
+) -> None:
+    # The e-mail rule's first pass looks 200 characters into a domain for a dot and two
+    # letters; a domain whose labels start with digits has them only at its end.
+    if engine == "hyperscan":
+        pytest.importorskip("hyperscan")
+    local, _, domain = expand("${gen:email}", "long-domain").partition("@")
+    names = (expand("${gen:last-name}", f"label/{n}") for n in range(8))
+    labels = ".".join(
+        f"{n}{''.join(filter(str.isalpha, name)).lower() * 5}" for n, name in enumerate(names)
+    )
+    address = f"{local}@{labels[:240].strip('.')}.{domain}"
+    assert len(address.partition("@")[2]) > 250
+    sha = repo.commit("contact", **{"contact.txt": f"mail: {address}\n"})
+
+    result = leakguard(
+        "git", str(repo.path), "--format", "json", "--show-values", "--engine", engine
+    )
+
+    assert result.code == 1, result.stderr
+    assert ("contact.txt", "EMAIL_ADDRESS", address, sha) in findings(result.json())
