@@ -446,15 +446,29 @@ def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename: never a half-written report."""
-    directory = path.resolve().parent
+    """Write to a temporary file beside `path`, then rename: never a half-written report.
+
+    Only a regular file is replaced so. Anything else (`--output /dev/null`, `/dev/stdout`, a
+    FIFO) is written to as it is: renaming over a device, as root in a CI container, would put
+    a file where the device was. A symbolic link keeps pointing at the report it names.
+    """
+    import stat
     import tempfile
 
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    target = path.resolve()
+    try:
+        regular = stat.S_ISREG(target.stat().st_mode)
+    except FileNotFoundError:
+        regular = True  # a new file
+    if not regular:
+        with path.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+        return
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

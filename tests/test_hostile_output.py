@@ -127,3 +127,39 @@ def test_symlinks_are_listed_and_never_followed(repo: GitRepo, tmp_path: Path) -
         }
         expected = {"staged-link"} if kind == "staged" else {"link-to-dir", "link-to-file"}
         assert expected <= skipped, kind
+
+
+def test_output_to_a_fifo_writes_into_it_and_leaves_it_a_fifo(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    # As `--output /dev/null` or `/dev/stdout`: a rename over it, as root, would put a file
+    # where the device was.
+    repo.commit("token", **{"settings.py": f"TOKEN = '{fake_github_token('fifo')}'\n"})
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+
+    result = leakguard("git", str(repo.path), "--format", "json", "--output", str(fifo))
+
+    received, _ = reader.communicate(timeout=60)
+    assert result.code == 1, result.stderr
+    assert json.loads(received)["findings"]
+    assert fifo.is_fifo()
+
+
+def test_output_through_a_symlink_replaces_the_report_it_names(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    repo.commit("token", **{"settings.py": f"TOKEN = '{fake_github_token('link')}'\n"})
+    report = tmp_path / "reports" / "leakguard.json"
+    report.parent.mkdir()
+    report.write_text("old report\n")
+    link = tmp_path / "latest.json"
+    link.symlink_to(report)
+
+    result = leakguard("git", str(repo.path), "--format", "json", "--output", str(link))
+
+    assert result.code == 1, result.stderr
+    assert link.is_symlink()
+    assert json.loads(report.read_text())["findings"]
+    assert sorted(path.name for path in report.parent.iterdir()) == ["leakguard.json"]
