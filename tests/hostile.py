@@ -60,7 +60,10 @@ def start(
 
 
 def leakguard_unless_hung(
-    *args: str, cwd: Path | None = None, stdin: bytes | None = None
+    *args: str,
+    cwd: Path | None = None,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
 ) -> Result:
     """`conftest.leakguard`, except that a scan that hangs is killed and fails the test."""
     try:
@@ -69,6 +72,7 @@ def leakguard_unless_hung(
             cwd=cwd,
             input=stdin,
             capture_output=True,
+            env={**os.environ, **(env or {})},
             check=False,
             timeout=HANG_GUARD_SECONDS,
         )

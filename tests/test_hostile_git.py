@@ -9,6 +9,7 @@ it manages to run would create a marker file.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import GitRepo, fake_github_token, leakguard
-from hostile import as_nobody, shared_directory
+from hostile import as_nobody, leakguard_unless_hung, shared_directory
 
 
 @pytest.fixture
@@ -218,3 +219,25 @@ def test_repository_owned_by_another_user_is_refused_with_advice(shared_dir: Pat
     assert result.returncode == 2, result.stderr
     assert "owned by another user" in result.stderr
     assert "safe.directory" in result.stderr
+
+
+def test_git_that_writes_much_to_its_error_stream_does_not_stall_the_scan(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    # Messages enough to fill a pipe (64 KiB) before the first line of output, as a repository
+    # with thousands of broken refs or a damaged graft file gives; real git then runs as usual.
+    repo.commit("token", **{"settings.py": f"TOKEN = '{fake_github_token('noisy')}'\n"})
+    wrapper = tmp_path / "bin" / "git"
+    wrapper.parent.mkdir()
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        "head -c 300000 /dev/zero | tr '\\000' w >&2\n"
+        f'exec {shutil.which("git")} "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    noisy = {"PATH": f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}"}
+
+    for args in (("git", str(repo.path)), ("staged", str(repo.path))):
+        result = leakguard_unless_hung(*args, "--format", "json", env=noisy)
+        assert result.code in (0, 1), result.stderr
+    assert leakguard_unless_hung("git", str(repo.path), env=noisy).code == 1

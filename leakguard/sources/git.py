@@ -141,13 +141,23 @@ class Repository:
         return result.stdout.decode("utf-8", errors="surrogateescape")
 
     def popen(self, *args: str, stdin: int | None = None) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            git_command(self.root, *args),
-            stdin=stdin,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=git_env(),
-        )
+        """git with its output on a pipe, and its messages in a file (see `error_text`).
+
+        Not a second pipe: one that nobody reads while git writes its output fills at 64 KiB,
+        and git then waits on it forever while we wait for its output.
+        """
+        import tempfile
+
+        with tempfile.TemporaryFile() as messages:
+            process = subprocess.Popen(
+                git_command(self.root, *args),
+                stdin=stdin,
+                stdout=subprocess.PIPE,
+                stderr=messages,
+                env=git_env(),
+            )
+            process.stderr = os.fdopen(os.dup(messages.fileno()), "rb")
+        return process
 
     def is_shallow(self) -> bool:
         return self.run("rev-parse", "--is-shallow-repository").strip() == "true"
@@ -321,8 +331,8 @@ class BlobReader:
     def _failure(self, message: str) -> str:
         process = self._process
         detail = ""
-        if process is not None and process.poll() is not None and process.stderr is not None:
-            detail = process.stderr.read().decode(errors="replace").strip()
+        if process is not None and process.poll() is not None:
+            detail = error_text(process)
         self.close()
         return f"{message}: {detail}" if detail else message
 
@@ -335,6 +345,14 @@ class BlobReader:
                     stream.close()
             process.kill()
             process.wait()
+
+
+def error_text(process: subprocess.Popen[bytes]) -> str:
+    """What a process from `Repository.popen` wrote to its standard error, once it has ended."""
+    if process.stderr is None:
+        return ""
+    process.stderr.seek(0)
+    return process.stderr.read().decode(errors="replace").strip()
 
 
 PREFETCH_LIMIT = 256

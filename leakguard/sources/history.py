@@ -19,7 +19,14 @@ from typing import NamedTuple
 from leakguard.errors import GitError, UsageError
 from leakguard.models import Commit, IssueKind, Origin, ScanIssue
 from leakguard.sources import ScanUnit, path_label
-from leakguard.sources.git import SUBMODULE_MODE, SYMLINK_MODE, GitContent, Repository, null_oid
+from leakguard.sources.git import (
+    SUBMODULE_MODE,
+    SYMLINK_MODE,
+    GitContent,
+    Repository,
+    error_text,
+    null_oid,
+)
 
 HEADER = b"\x01"
 LOG_FORMAT = "--format=%x01%H%x02%an%x02%ae%x02%aI"
@@ -155,10 +162,11 @@ class GitHistory:
                 yield commit, changes
         finally:
             process.stdout.close()
-            stderr = process.stderr.read() if process.stderr else b""
             code = process.wait()
+            message = error_text(process)
+            if process.stderr is not None:
+                process.stderr.close()
         if code != 0:
-            message = stderr.decode(errors="replace").strip()
             raise GitError(f"`git log` failed in {self.repository.root}: {message or code}")
 
 
