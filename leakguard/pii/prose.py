@@ -15,22 +15,21 @@ Only prose reaches spaCy: Markdown outside code blocks, notebook Markdown cells 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from leakguard.detectors.recognizers import Reject, Rejection, candidate_at, recognizer
 from leakguard.detectors.settings import DetectionSettings
 from leakguard.detectors.text import Window
 from leakguard.models import Candidate
-from leakguard.pii.context import NOT_NAMES
-from leakguard.pii.ner import check_model
-from leakguard.pii.patterns import NAME
-from leakguard.pii.person import NlPersonNameRecognizer
-from leakguard.pii.scoring import lifted, pattern_results
 from leakguard.ruleset import Rule
+
+# The rule fires on every fragment, and most (all code, without NER) are turned away at once:
+# what only a closing formula or a model needs is imported and compiled on its first use.
 
 PROSE_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc", ".asciidoc", ".org", ".textile")
 PROSE_NAMES = ("readme", "changelog", "authors", "contributors", "notice", "history")
@@ -45,12 +44,12 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 COMMENT = re.compile(r"^\s*(?:#+|//+|/\*+|\*+|--|<!--|;+|%+)\s?")
 TRAILING_COMMENT = re.compile(r"\s(?:#|//)\s")
 # A closing formula alone on its line, and the name on the next prose line.
-CLOSING = re.compile(
+CLOSING = (
     r"(?im)^[ \t>*_-]*(?:(?:met\s+)?(?:vriendelijke|hartelijke|beste|warme)\s+groet(?:en)?"
     r"|groet(?:en|jes)?|m\.?v\.?g\.?|hoogachtend|(?:kind|best|warm)\s+regards|regards|cheers)"
     r"[ \t,.!*_]*$"
 )
-SIGNATURE = re.compile(rf"[ \t>*_-]*({NAME})[ \t,.*_]*$")
+SIGNATURE = r"[ \t>*_-]*({name})[ \t,.*_]*$"
 SEGMENT_CHARS = 20_000  # prose is analysed in stretches of about this size
 LOCATION_REACH = 120  # characters between a place and a person for the place to be reported
 NAME_RECOGNIZER = "leakguard.pii.person:NlPersonNameRecognizer"
@@ -64,6 +63,18 @@ def _may_close(text: str) -> bool:
     return any(word in lowered for word in CLOSING_WORDS)
 
 
+@functools.cache
+def _closing() -> re.Pattern[str]:
+    return re.compile(CLOSING)
+
+
+@functools.cache
+def _signature() -> re.Pattern[str]:
+    from leakguard.pii.patterns import NAME
+
+    return re.compile(SIGNATURE.format(name=NAME))
+
+
 def prose_kind(path: str) -> str | None:
     """`prose`, `notebook` or `code` (only its comments are prose), else None."""
     name = path.rsplit("/", 1)[-1].lower()
@@ -75,8 +86,7 @@ def prose_kind(path: str) -> str | None:
     return "code" if suffix in CODE_SUFFIXES else None
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
+class Found(NamedTuple):
     """A name (or, with NER, a place) found in a segment."""
 
     start: int
@@ -169,6 +179,8 @@ class ProseNames:
         self.rule = rule
         self.model = settings.ner_model
         if self.model is not None:
+            from leakguard.pii.ner import check_model
+
             check_model(self.model)  # missing: exit 2 with how to install it, before scanning
         self.min_score = rule.min_score if rule.min_score is not None else 0.5
         self._noted = False
@@ -195,12 +207,12 @@ class ProseNames:
                 reject(Rejection(self.rule.id, window.line, 1, reason, 0))
             # Closing formulas are cheap to look for; only paragraphs with one go to Presidio,
             # and a text without one is not even cut into paragraphs.
-            if not (_may_close(whole.text) and CLOSING.search(whole.text)):
+            if not (_may_close(whole.text) and _closing().search(whole.text)):
                 return
             parts = [
                 part
                 for part in segments(whole.text, kind)
-                if _may_close(part.text) and CLOSING.search(part.text)
+                if _may_close(part.text) and _closing().search(part.text)
             ]
         else:
             parts = segments(whole.text, kind)
@@ -211,13 +223,13 @@ class ProseNames:
         """Spans (in the segment) of names on the line under a closing formula."""
         found = []
         text = part.text
-        for closing in CLOSING.finditer(text):
+        for closing in _closing().finditer(text):
             start = closing.end() + 1
             while start < len(text) and text[start] == "\n":  # blank lines between
                 start += 1
             end = text.find("\n", start)
             end = len(text) if end == -1 else end
-            name = SIGNATURE.match(text, start, end)
+            name = _signature().match(text, start, end)
             if name is not None:
                 found.append(name.span(1))
         return found
@@ -245,6 +257,9 @@ class ProseNames:
         if self.model is None:
             # Only names under a closing formula count. The name pattern settles them, with the
             # score Presidio gives it when told the formula as context (`leakguard.pii.scoring`).
+            from leakguard.pii.person import NlPersonNameRecognizer
+            from leakguard.pii.scoring import lifted, pattern_results
+
             for part in parts:
                 signed = self.signatures(part)
                 if signed:
@@ -290,6 +305,8 @@ class ProseNames:
         )  # fmt: skip
 
     def _refusal(self, result: Found, value: str, people: list[Found]) -> str | None:
+        from leakguard.pii.context import NOT_NAMES
+
         if result.score < self.min_score:
             return f"score {result.score:.2f} below {self.min_score:.2f}"
         if any(NOT_NAMES.match(word) for word in value.replace(".", " ").split()):
