@@ -71,8 +71,7 @@ class Fragment(NamedTuple):
     column_offset: int = 0
 
 
-@dataclass(slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A match a detector confirmed. Holds the raw value: never hand it to a report."""
 
     rule_id: str

@@ -26,7 +26,6 @@ import binascii
 import re
 import urllib.parse
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from leakguard.detectors.text import decode
@@ -175,8 +174,7 @@ def decoded_candidates(
             if (candidate.rule_id, candidate.value) in known:
                 continue  # the plain scan reported it already (a key left readable in a URL)
             found.append(
-                replace(
-                    candidate,
+                candidate._replace(
                     line=line,
                     column=column,
                     end_line=end_line,

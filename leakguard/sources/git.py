@@ -14,9 +14,8 @@ import os
 import subprocess
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from leakguard.errors import GitError, UsageError
 
@@ -113,8 +112,7 @@ def git_command(repo: Path, *args: str) -> list[str]:
     return [*command, *args]
 
 
-@dataclass(frozen=True, slots=True)
-class Repository:
+class Repository(NamedTuple):
     """A git repository: its git directory and, unless bare, its work tree."""
 
     git_dir: Path
