@@ -345,15 +345,16 @@ class DutchPiiRecognizer:
         index = view.index_of(window)
         if not 0 <= index < view.line_count():
             return
-        table = view.header_at(index)
-        if table is not None:
-            yield from self._column(view, table, reject)
-            return
-        statement = view.insert_at(index)
-        if statement is not None:
-            yield from self._insert_column(view, *statement, reject)
-            return
         line = view.line(index)
+        if view.may_head_values(index, line):
+            table = view.header_at(index)
+            if table is not None:
+                yield from self._column(view, table, reject)
+                return
+            statement = view.insert_at(index)
+            if statement is not None:
+                yield from self._insert_column(view, *statement, reject)
+                return
         if opens_value(line):
             yield from self._follow(view, index, line, reject)
 

@@ -27,6 +27,8 @@ class Inserts:
 
     def at(self, index: int) -> tuple[tuple[str, ...], Cells] | None:
         """The columns and value cells of the INSERT whose column list is on line `index`."""
+        if not self._insert_matches:
+            return None
         start, end = self.lines.line_bounds(index)
         for position, match in enumerate(self._insert_matches):
             if start <= match.start(1) <= end:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from leakguard.detectors.text import FragmentText
 from leakguard.pii.keys import array_key, indent_of, key_before, leading_key, line_keys, opening_key
 from leakguard.pii.lines import Lines
 from leakguard.pii.sql import Cells, Inserts
-from leakguard.pii.tables import Table, Tables
+from leakguard.pii.tables import ALIGNED_SUFFIXES, Table, Tables
 
 LOOK_BACK = 40  # lines searched upwards for an enclosing key
 SIBLINGS = 12  # lines either side searched for the keys of the same record
@@ -71,6 +72,13 @@ class FragmentView(Lines):
         self.suffix = name[name.rfind(".") :] if "." in name else ""
         self.tables = Tables(self, self.suffix, owner.fragment.line_offset)
         self.inserts = Inserts(self)
+        # What the lines around values say, per line: the values of a record, and the rules
+        # that look at one value, ask about the same lines again and again.
+        self._indents: dict[int, int] = {}  # -1: a blank line
+        self._leading: dict[int, str | None] = {}
+        self._opening: dict[int, str | None] = {}
+        self._parents: dict[tuple[int, int], Keys] = {}
+        self._siblings: dict[tuple[int, str], Keys] = {}
 
     def field_of(self, index: int, text: str, start: int, end: int) -> Field | None:
         """The field of the value at text[start:end], where `text` is line `index` (or the
@@ -104,34 +112,68 @@ class FragmentView(Lines):
         indent = indent_of(text)
         if indent == 0:
             return ()
+        known = self._parents.get((index, indent))
+        if known is not None:
+            return known
         found: list[str] = []
         for previous in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
-            line = self.line(previous)
-            if not line.strip():
+            level = self._indent(previous)
+            if level < 0 or level >= indent:  # blank, or inside the same object
                 continue
-            level = indent_of(line)
-            if level >= indent:
-                continue
-            key = opening_key(line)
+            key = self._opening_key(previous)
             if key is not None:
                 found.append(key)
             indent = level
             if level == 0 or len(found) == 3:
                 break
-        return tuple(found)
+        return _remember(self._parents, (index, indent_of(text)), tuple(found))
 
     def sibling_keys(self, index: int, text: str) -> tuple[str, ...]:
         """Keys on this line and on nearby lines at the same indentation: the record's fields."""
+        known = self._siblings.get((index, text))
+        if known is not None:
+            return known
         indent = indent_of(text)
         keys = list(line_keys(text))
         for other in range(max(0, index - SIBLINGS), min(self.line_count(), index + SIBLINGS + 1)):
-            line = self.line(other) if other != index else ""
-            key = leading_key(line) if line and indent_of(line) == indent else None
-            if key is not None:
-                keys.append(key)
-        return tuple(dict.fromkeys(keys))
+            if other != index and self._indent(other) == indent:
+                key = self._leading_key(other)
+                if key is not None:
+                    keys.append(key)
+        return _remember(self._siblings, (index, text), tuple(dict.fromkeys(keys)))
+
+    def _indent(self, index: int) -> int:
+        """Indentation of line `index` (`indent_of`), -1 for a blank line."""
+        level = self._indents.get(index)
+        if level is None:
+            line = self.line(index)
+            level = indent_of(line) if line.strip() else -1
+            _remember(self._indents, index, level)
+        return level
+
+    def _leading_key(self, index: int) -> str | None:
+        if index not in self._leading:
+            _remember(self._leading, index, leading_key(self.line(index)))
+        return self._leading[index]
+
+    def _opening_key(self, index: int) -> str | None:
+        if index not in self._opening:
+            _remember(self._opening, index, opening_key(self.line(index)))
+        return self._opening[index]
 
     # The tables and statements a recognizer reads whole (values under a header).
+
+    def may_head_values(self, index: int, line: str) -> bool:
+        """Whether line `index` (its text: `line`) may be a table header or the column list of
+        an INSERT, by tests of its text alone: most lines with a field name are neither, and
+        `header_at` and `insert_at` read the lines around them to say so."""
+        return (
+            index == 0  # a CSV file's header
+            or "|" in line  # Markdown and psql
+            or "(" in line  # INSERT INTO t (
+            or line.startswith("COPY ")
+            or self.suffix in ALIGNED_SUFFIXES  # its header is the line above a row
+        )
 
     def header_at(self, index: int) -> Table | None:
         return self.tables.header_at(index)
@@ -141,6 +183,19 @@ class FragmentView(Lines):
 
     def insert_at(self, index: int) -> tuple[tuple[str, ...], Cells] | None:
         return self.inserts.at(index)
+
+
+MEMO_LINES = 16384  # answers remembered per kind and fragment (a huge file is read in parts)
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _remember(memo: dict[_K, _V], key: _K, value: _V) -> _V:
+    if len(memo) >= MEMO_LINES:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 # One view per fragment: the detector confirms one fragment at a time, so a single slot keeps
