@@ -203,19 +203,24 @@ def open_repository(path: Path) -> Repository:
         raise UsageError(f"{path} does not exist")
     if not path.is_dir():
         raise UsageError(f"{path} is not a directory; to scan files use `leakguard files`")
+    # One git process for all three: `--show-toplevel`, last, fails in a bare repository and
+    # inside `.git` ("must be run in a work tree") after git printed the first two answers.
     result = subprocess.run(
         git_command(
             path.resolve(),
             "rev-parse",
             "--absolute-git-dir",
             "--is-bare-repository",
+            "--show-toplevel",
         ),
         capture_output=True,
         env=git_env(),
         check=False,
     )
-    if result.returncode != 0:
-        message = result.stderr.decode(errors="replace").strip()
+    lines = result.stdout.decode("utf-8", errors="surrogateescape").splitlines()
+    message = result.stderr.decode(errors="replace").strip()
+    outside_work_tree = len(lines) == 2 and "work tree" in message
+    if (result.returncode != 0 and not outside_work_tree) or len(lines) < 2:
         if "dubious ownership" in message:
             raise UsageError(
                 f"git refuses to read {path}: it is owned by another user. If you trust it, "
@@ -225,20 +230,9 @@ def open_repository(path: Path) -> Repository:
             f"{path} is not a git repository ({message or 'git rev-parse failed'}); "
             "to scan plain files use `leakguard files PATH`"
         )
-    lines = result.stdout.decode("utf-8", errors="surrogateescape").splitlines()
     git_dir = Path(lines[0])
     bare = lines[1].strip() == "true"
-    work_tree = None
-    if not bare:
-        # Asked apart: `--show-toplevel` fails in a bare repository, and inside `.git`.
-        toplevel = subprocess.run(
-            git_command(path.resolve(), "rev-parse", "--show-toplevel"),
-            capture_output=True,
-            env=git_env(),
-            check=False,
-        )
-        if toplevel.returncode == 0:
-            work_tree = Path(toplevel.stdout.decode("utf-8", errors="surrogateescape").strip())
+    work_tree = Path(lines[2]) if len(lines) > 2 and not bare else None
     return Repository(git_dir=git_dir, work_tree=work_tree)
 
 
