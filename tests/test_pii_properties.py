@@ -119,3 +119,25 @@ def test_a_window_on_another_line_is_the_fragments_window(
             theirs.column,
             theirs.line_start,
         )
+
+
+@PROPERTY
+@given(
+    texts=st.lists(st.tuples(soup, st.sampled_from(PATHS)), min_size=2, max_size=5),
+)
+def test_what_a_line_said_before_does_not_change_a_verdict(texts: list[tuple[str, str]]) -> None:
+    """A detector remembers lines whose text alone said they hold nothing; a detector that
+    has seen other fragments finds in each what a fresh one finds."""
+    warm = Detector(PII_RULES, engine="python")
+
+    def found(detector: Detector, text: str, path: str) -> set[tuple[str, int, int, str]]:
+        data = text.encode("utf-8", "surrogatepass")
+        detection = detector.detect(Fragment(data, path, Origin.FILE))
+        return {(c.rule_id, c.line, c.column, c.value) for c in detection.candidates}
+
+    # Each line again, with what was around it in the other fragments around it now.
+    lines = [line for text, _ in texts for line in text.splitlines()]
+    fragments = [*texts, *(("\n".join(lines), path) for _, path in texts)]
+    for text, path in fragments:
+        fresh = Detector(PII_RULES, engine="python")
+        assert found(warm, text, path) == found(fresh, text, path)

@@ -249,3 +249,18 @@ def test_an_address_with_a_domain_of_hundreds_of_characters_is_found(
 
     assert result.code == 1, result.stderr
     assert ("contact.txt", "EMAIL_ADDRESS", address, sha) in findings(result.json())
+
+
+def test_a_line_that_said_nothing_alone_is_judged_again_in_a_record(repo: GitRepo) -> None:
+    # `naam` speaks for a name only in a record with another personal field: the same line
+    # alone in one file, and in a record in the next, is a finding only in the record.
+    name = expand("${gen:full-name}", "record/name")
+    email = expand("${gen:email}", "record/email")
+    repo.commit("alone", **{"a.yaml": f"id: 1\nnaam: {name}\nstatus: open\n"})
+    sha = repo.commit("record", **{"b.yaml": f"id: 1\nnaam: {name}\nemail: {email}\n"})
+
+    result = leakguard("git", str(repo.path), "--format", "json", "--show-values")
+
+    found = findings(result.json())
+    assert ("b.yaml", "PERSON", name, sha) in found
+    assert not [item for item in found if item[0] == "a.yaml"]

@@ -24,6 +24,10 @@ class Lines:
         self._starts = [0]
         self._scanned = 0  # bytes searched for line starts so far
         self._anchor = (0, 0)  # (index, start) of a line found on the way (a match's line)
+        # Whether anything but the line being judged was read since `watch`: a verdict that
+        # only its own text decided can be remembered for that text (`DutchPiiRecognizer`).
+        self.looked_around = False
+        self._watched = -1
 
     @property
     def line_starts(self) -> list[int]:
@@ -63,7 +67,12 @@ class Lines:
         return self.data.count(b"\n") + 1
 
     def line_count(self) -> int:
+        self.looked_around = True
         return self._line_count
+
+    def holds(self, index: int) -> bool:
+        """Whether line `index` is in the fragment (the line of a window always is)."""
+        return 0 <= index < self._line_count
 
     def line_bounds(self, index: int) -> tuple[int, int]:
         """[start, end) of line `index` in bytes, without its line end (LF or CRLF)."""
@@ -74,8 +83,15 @@ class Lines:
             end -= 1
         return start, end
 
+    def watch(self, index: int) -> None:
+        """Start telling (`looked_around`) whether lines other than `index` are read."""
+        self._watched = index
+        self.looked_around = False
+
     def line(self, index: int) -> str:
         """Line `index` (0-based in the fragment), decoded, without its line end."""
+        if index != self._watched:
+            self.looked_around = True
         text = self._lines.get(index)
         if text is None:
             start, end = self.line_bounds(index)
@@ -96,6 +112,7 @@ class Lines:
 
     def locate(self, offset: int) -> tuple[int, int]:
         """(line index, character in that line) of byte `offset`."""
+        self.looked_around = True
         index = bisect.bisect_right(self.line_starts, offset) - 1
         return index, len(decode(self.data[self.line_starts[index] : offset]))
 
@@ -106,6 +123,7 @@ class Lines:
         counts lines on from the last offset it was asked for, and a window on a line below
         the detector's made it count again from the top for the detector's next window.
         """
+        self.looked_around = True
         start, end = self.line_bounds(index)
         fragment = self.owner.fragment
         column = 1 + (fragment.column_offset if start == 0 else 0)

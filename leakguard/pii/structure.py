@@ -91,6 +91,7 @@ class FragmentView(Lines):
                 lambda: self.parents(index, text),
                 lambda: self.sibling_keys(index, text),
             )
+        self.looked_around = True  # the tables, statements and keys around the line
         column = self.tables.column_of(index, text, start, end)
         if column is not None:
             table, number = column
@@ -112,6 +113,7 @@ class FragmentView(Lines):
         indent = indent_of(text)
         if indent == 0:
             return ()
+        self.looked_around = True
         known = self._parents.get((index, indent))
         if known is not None:
             return known
@@ -130,6 +132,7 @@ class FragmentView(Lines):
 
     def sibling_keys(self, index: int, text: str) -> tuple[str, ...]:
         """Keys on this line and on nearby lines at the same indentation: the record's fields."""
+        self.looked_around = True
         known = self._siblings.get((index, text))
         if known is not None:
             return known
@@ -176,12 +179,15 @@ class FragmentView(Lines):
         )
 
     def header_at(self, index: int) -> Table | None:
+        self.looked_around = True
         return self.tables.header_at(index)
 
     def table_rows(self, table: Table) -> Iterator[tuple[int, str]]:
+        self.looked_around = True
         return self.tables.rows(table)
 
     def insert_at(self, index: int) -> tuple[tuple[str, ...], Cells] | None:
+        self.looked_around = True
         return self.inserts.at(index)
 
 
