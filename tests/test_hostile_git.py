@@ -224,8 +224,8 @@ def test_repository_owned_by_another_user_is_refused_with_advice(shared_dir: Pat
 def test_git_that_writes_much_to_its_error_stream_does_not_stall_the_scan(
     repo: GitRepo, tmp_path: Path
 ) -> None:
-    # Messages enough to fill a pipe (64 KiB) before the first line of output, as a repository
-    # with thousands of broken refs or a damaged graft file gives; real git then runs as usual.
+    # Messages enough to fill a pipe (64 KiB) before the first line of output, as git gives for
+    # a damaged graft file (a line for each bad entry); real git then runs as usual.
     repo.commit("token", **{"settings.py": f"TOKEN = '{fake_github_token('noisy')}'\n"})
     wrapper = tmp_path / "bin" / "git"
     wrapper.parent.mkdir()
