@@ -13,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from leakguard.detectors.settings import GENERATED_FILES, DetectionSettings
@@ -80,20 +80,19 @@ class PiiAllow(NamedTuple):
     skip_paths: tuple[str, ...] = GENERATED_FILES  # globs where personal-data rules do not run
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     source: str = "defaults"  # the file (and table) it came from, for messages
     root: Path | None = None  # the directory relative paths in it are resolved against
     builtin: str = "extend"  # extend: built-in rules plus custom ones; replace: custom only
     categories: tuple[Category, ...] = (Category.SECRET, Category.PII)
     enabled_rules: tuple[str, ...] = ()  # run even though their category is off
     disabled_rules: tuple[str, ...] = ()
-    severities: Mapping[str, Severity] = field(default_factory=dict)
+    severities: Mapping[str, Severity] = MappingProxyType({})
     custom_rules: tuple[Rule, ...] = ()
     fail_on: Severity = Severity.INFO  # the lowest severity that fails the build
     baseline: Path | None = None  # configured baseline file (it must exist)
     allowlists: tuple[Allowlist, ...] = ()
-    pii: PiiAllow = field(default_factory=PiiAllow)
+    pii: PiiAllow = PiiAllow()
     # scan.max_file_size: bytes of a file or blob that are scanned, 0 for no limit; None: unset
     max_file_size: int | None = None
 
