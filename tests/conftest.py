@@ -92,8 +92,10 @@ def leakguard(
     cwd: Path | None = None,
     stdin: bytes | None = None,
     env: dict[str, str] | None = None,
+    timeout: float | None = None,
 ) -> Result:
-    """Run leakguard as a user would: a separate process, its exit code and both streams."""
+    """Run leakguard as a user would: a separate process, its exit code and both streams.
+    After `timeout` seconds it is killed and `subprocess.TimeoutExpired` raised."""
     result = subprocess.run(
         [sys.executable, "-m", "leakguard", *args],
         cwd=cwd,
@@ -101,6 +103,7 @@ def leakguard(
         capture_output=True,
         env={**os.environ, **(env or {})},
         check=False,
+        timeout=timeout,
     )
     return Result(
         result.returncode,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GitRepo, Result
+from conftest import GitRepo, Result, leakguard
 
 # Enough units that the scan forks worker processes (pipeline.PARALLEL_THRESHOLD is 32).
 MANY = 40
@@ -67,22 +67,9 @@ def leakguard_unless_hung(
 ) -> Result:
     """`conftest.leakguard`, except that a scan that hangs is killed and fails the test."""
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "leakguard", *args],
-            cwd=cwd,
-            input=stdin,
-            capture_output=True,
-            env={**os.environ, **(env or {})},
-            check=False,
-            timeout=HANG_GUARD_SECONDS,
-        )
+        return leakguard(*args, cwd=cwd, stdin=stdin, env=env, timeout=HANG_GUARD_SECONDS)
     except subprocess.TimeoutExpired:
         pytest.fail(f"leakguard {' '.join(args)} hung: still running after {HANG_GUARD_SECONDS} s")
-    return Result(
-        result.returncode,
-        result.stdout.decode("utf-8", errors="replace"),
-        result.stderr.decode("utf-8", errors="replace"),
-    )
 
 
 def children(pid: int) -> list[int]:
