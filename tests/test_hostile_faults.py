@@ -16,12 +16,14 @@ import pytest
 
 from leakguard.config import Config
 from leakguard.detectors.engine import Detector
+from leakguard.errors import GitError
 from leakguard.filters import FilterChain
 from leakguard.models import IssueKind, Origin, ScanIssue
 from leakguard.pipeline import ScanRequest, run_scan
 from leakguard.scan import UnitScanner
 from leakguard.sources import ScanUnit
 from leakguard.sources.files import FileContent, WorkingFiles
+from leakguard.sources.git import BlobReader, open_repository
 
 from conftest import GitRepo, fake_github_token, leakguard
 from hostile import (
@@ -63,6 +65,36 @@ def test_missing_blob_is_exit_2_and_named(repo: GitRepo, jobs: str) -> None:
     assert (issue["kind"], issue["path"]) == ("git-error", "gone.txt")
     assert blob in issue["detail"]
     assert "gone.txt" in result.stderr
+
+
+def test_cat_file_killed_between_objects_is_replaced(repo: GitRepo) -> None:
+    repo.commit("two", **{"a.txt": "first\n", "b.txt": "second\n"})
+    reader = BlobReader(open_repository(repo.path))
+    try:
+        assert reader.read(repo.git("rev-parse", "HEAD:a.txt")) == b"first\n"
+        killed = reader._start()
+        killed.kill()
+        killed.wait()
+        assert reader.read(repo.git("rev-parse", "HEAD:b.txt")) == b"second\n"
+        assert reader._start() is not killed
+    finally:
+        reader.close()
+
+
+def test_cat_file_killed_with_answers_owed_fails_the_read(repo: GitRepo) -> None:
+    repo.commit("two", **{"a.txt": "first\n", "b.txt": "second\n"})
+    blobs = [repo.git("rev-parse", f"HEAD:{name}") for name in ("a.txt", "b.txt")]
+    reader = BlobReader(open_repository(repo.path))
+    try:
+        reader.prefetch(blobs)
+        killed = reader._start()
+        killed.kill()
+        killed.wait()
+        with pytest.raises(GitError, match="git cat-file"):
+            reader.read(blobs[0])
+        assert reader.read(blobs[1]) == b"second\n"  # the next read starts afresh
+    finally:
+        reader.close()
 
 
 def test_history_listing_that_fails_half_way_keeps_what_it_listed(repo: GitRepo) -> None:

@@ -10,6 +10,7 @@ attacks each one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from collections import deque
@@ -250,7 +251,10 @@ class BlobReader:
         self._requested: deque[str] = deque()  # asked for, answer not read yet
 
     def _start(self) -> subprocess.Popen[bytes]:
-        if self._process is None or self._process.poll() is not None:
+        # A git that died is noticed where it matters, on a read or write that fails, which
+        # closes this reader (`_failure`): asking the kernel before every object cost 5 % of a
+        # history scan.
+        if self._process is None:
             self._requested.clear()
             self._process = self._repo.popen("cat-file", "--batch", stdin=subprocess.PIPE)
             assert self._process.stdout is not None
@@ -309,15 +313,22 @@ class BlobReader:
     def _send(self, oids: Sequence[str]) -> None:
         if not oids:
             return
-        process = self._start()
-        assert process.stdin is not None
-        try:
-            process.stdin.write(b"".join(oid.encode() + b"\n" for oid in oids))
-            process.stdin.flush()
-        except BrokenPipeError:
-            raise GitError(
-                self._failure(f"git cat-file stopped before reading {oids[0]}")
-            ) from None
+        request = b"".join(oid.encode() + b"\n" for oid in oids)
+        # A git that ended while nothing was asked of it (killed, say) owes us nothing: the
+        # request goes to a new one. One that ended with answers owed is a failure.
+        for attempt in (1, 2):
+            process = self._start()
+            assert process.stdin is not None
+            try:
+                process.stdin.write(request)
+                process.stdin.flush()
+                break
+            except BrokenPipeError:
+                if attempt == 2 or self._requested:
+                    raise GitError(
+                        self._failure(f"git cat-file stopped before reading {oids[0]}")
+                    ) from None
+                self.close()
         self._requested.extend(oids)
 
     def _failure(self, message: str) -> str:
@@ -334,7 +345,9 @@ class BlobReader:
         if process is not None:
             for stream in (process.stdin, process.stdout, process.stderr):
                 if stream is not None:
-                    stream.close()
+                    # Closing stdin flushes requests a dead git can no longer take.
+                    with contextlib.suppress(OSError):
+                        stream.close()
             process.kill()
             process.wait()
 
