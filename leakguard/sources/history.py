@@ -33,6 +33,10 @@ LOG_FORMAT = "--format=%x01%H%x02%an%x02%ae%x02%aI"
 READ_SIZE = 1 << 20
 OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256
 MODE = re.compile(r"[0-7]{6}")
+SINGLE_PARENT_CHANGE = re.compile(
+    r":[0-7]{6} ([0-7]{6}) ([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) [A-Z][0-9]*"
+)
+NULL_OIDS = frozenset(("0" * 40, "0" * 64))
 
 
 class RawChange(NamedTuple):
@@ -205,24 +209,28 @@ def _parse_header(header: bytes) -> Commit:
 
 def _parse_change(meta: bytes, path: str) -> RawChange | None:
     """`:old new oldsha newsha S`, or `::m1 m2 new sha1 sha2 newsha SS` for a merge."""
-    fields = meta.lstrip(b":").decode("ascii", errors="replace").split()
-    parents = len(meta) - len(meta.lstrip(b":"))
-    modes, oids = fields[: parents + 1], fields[parents + 1 : 2 * parents + 2]
-    if (
-        len(oids) != parents + 1
-        or not all(MODE.fullmatch(mode) for mode in modes)
-        or not all(OBJECT_ID.fullmatch(oid) for oid in oids)
-    ):
-        raise GitError(f"unexpected `git log --raw` line: {meta[:200]!r}")
-    blob = oids[-1]
-    if null_oid(blob):
+    text = meta.decode("ascii", errors="replace")
+    single = SINGLE_PARENT_CHANGE.fullmatch(text)  # nearly every line: one regex, no loop
+    if single is not None:
+        mode, first_parent, blob = single.group(1, 2, 3)
+    else:
+        fields = text.lstrip(":").split()
+        parents = len(text) - len(text.lstrip(":"))
+        modes, oids = fields[: parents + 1], fields[parents + 1 : 2 * parents + 2]
+        if (
+            len(oids) != parents + 1
+            or not all(MODE.fullmatch(mode) for mode in modes)
+            or not all(OBJECT_ID.fullmatch(oid) for oid in oids)
+        ):
+            raise GitError(f"unexpected `git log --raw` line: {meta[:200]!r}")
+        mode, first_parent, blob = modes[-1], oids[0], oids[-1]
+    if blob in NULL_OIDS:
         return None  # deleted
-    first_parent = oids[0]
     return RawChange(
         path=path,
-        mode=modes[-1],
+        mode=mode,
         blob=blob,
-        parent_blob=None if null_oid(first_parent) else first_parent,
+        parent_blob=None if first_parent in NULL_OIDS else first_parent,
     )
 
 
