@@ -1,3 +1,3 @@
-from leakguard.cli import main
+from leakguard.runner import main
 
 main()

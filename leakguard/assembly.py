@@ -20,7 +20,7 @@ from leakguard.ruleset import RuleSet
 
 if TYPE_CHECKING:
     from leakguard.baseline import Baseline
-    from leakguard.cli import Options
+    from leakguard.runner import Options
 
 
 class ScanSetup(NamedTuple):

@@ -171,6 +171,6 @@ def _is_hex(text: str, size: int) -> bool:
 
 
 def save_baseline(baseline: Baseline, path: Path) -> None:
-    from leakguard.cli import write_atomically
+    from leakguard.runner import write_atomically
 
     write_atomically(path, baseline.to_text())

@@ -1,7 +1,6 @@
-"""The command line: `leakguard git|staged|files|stdin|rules`.
-
-Exit codes are the contract CI relies on: 0 nothing found, 1 findings, 2 a usage, configuration
-or scan error (including a scan that could not read everything). No error path ends in 0.
+"""The command line: `leakguard git|staged|ci|files|stdin|rules` and the commands that record
+decisions. Each scanning command parses its arguments here and runs in `runner` (exit codes are
+defined there).
 """
 
 from __future__ import annotations
@@ -11,39 +10,16 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from leakguard import __version__
-from leakguard.errors import LeakguardError, UsageError
-from leakguard.reports import CI_FORMATS, FORMATS
-
-EXIT_CLEAN = 0
-EXIT_FINDINGS = 1
-EXIT_ERROR = 2
+from leakguard.errors import UsageError
+from leakguard.reports import FORMATS
+from leakguard.runner import EXIT_ERROR, Options, guarded, interrupted, run, scan_staged
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class Options(NamedTuple):
-    format: str
-    output: Path | None
-    config: Path | None
-    show_values: bool
-    quiet: bool
-    verbose: bool
-    jobs: int | None
-    engine: str
-    ner_model: str | None
-    allow_partial: bool = False
-    max_file_size: int | None = None  # bytes, 0 for no limit; None: the default limit
-    timeout: float | None = None
-    exit_zero: bool = False
-    baseline: Path | None = None
-    report_unused: bool = False
-    explain: bool = False
-    fail_on: str | None = None  # a severity name; None: the configuration's `fail_on`
 
 
 def _size_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
@@ -294,11 +270,7 @@ def ci_command(options: Options, repo: Path, range_spec: str | None, fetch: bool
 @scan_options
 def staged_command(options: Options, repo: Path) -> None:
     """Scan what `git commit` is about to record in REPO."""
-    from leakguard.sources.git import open_repository
-    from leakguard.sources.staged import StagedChanges
-
-    repository = open_repository(repo)
-    run(options, StagedChanges(repository), "staged", repository.root)
+    scan_staged(options, repo)
 
 
 @cli.command("files")
@@ -353,171 +325,11 @@ def rules_command(config: Path | None, format_: str) -> None:
     click.echo(f"{len(rules)} rules", err=True)
 
 
-def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
-    """Scan, report, and exit with the code the outcome deserves."""
-    from leakguard.assembly import setup_for_scan
-    from leakguard.interrupts import stop_on_signals
-    from leakguard.pipeline import ScanRequest, default_jobs, run_scan
-    from leakguard.reports import Report, notes, render
-    from leakguard.reports.escaping import printable
-    from leakguard.scan import DEFAULT_MAX_FILE_SIZE
-
-    setup = setup_for_scan(options, root)
-    max_file_size = options.max_file_size  # the option wins over the configuration
-    if max_file_size is None:
-        max_file_size = setup.config.max_file_size
-    if max_file_size is None:
-        max_file_size = DEFAULT_MAX_FILE_SIZE
-    request = ScanRequest(
-        source=source,
-        detector=setup.detector,
-        filters=setup.filters,
-        jobs=options.jobs or default_jobs(),
-        show_values=options.show_values,
-        explain=options.verbose or options.explain,
-        max_file_size=max_file_size or None,
-        timeout=options.timeout,
-    )
-    # SIGTERM stops the scan like Ctrl-C: workers stopped, no report written, exit 2.
-    with stop_on_signals():
-        with progress_display(options, source) as progress:
-            outcome = run_scan(request, progress)
-        report = Report(outcome=outcome, kind=kind, verbose=options.verbose)
-        text = render(options.format, report)
-        if options.output is not None:
-            write_atomically(options.output, text)
-        elif outcome.findings or not options.quiet or options.format != "text":
-            click.echo(text, nl=False)
-    if options.show_values and options.format in CI_FORMATS:
-        click.echo(
-            f"leakguard: note: the {options.format} report never holds found values; "
-            "--show-values applies to text, json and csv.",
-            err=True,
-        )
-    for note in notes(options.format, report, text):
-        click.echo(f"leakguard: warning: {note}", err=True)
-
-    stats = outcome.stats
-    if options.verbose:
-        # A hook that scanned nothing must say so: the count is the proof it looked.
-        click.echo(
-            f"leakguard: scanned {stats.fragments} file(s)/blob(s), {stats.lines} line(s), "
-            f"{stats.bytes} bytes from {printable(outcome.source)}",
-            err=True,
-        )
-    if options.explain:
-        from leakguard.explain import explanation
-
-        click.echo(explanation(outcome), err=True, nl=False)
-    if options.report_unused:
-        from leakguard.explain import unused_report
-
-        whole = kind == "git" and not source.compare_with_parent
-        click.echo(unused_report(setup.filters.unused(), whole), err=True, nl=False)
-    incomplete = [issue for issue in stats.issues if issue.incomplete]
-    if incomplete:
-        first = incomplete[0]
-        summary = (
-            f"{len(incomplete)} item(s) could not be scanned "
-            f"(first: {printable(first.path)}: {printable(first.detail)})"
-        )
-        if not options.allow_partial:
-            click.echo(
-                f"leakguard: scan error: {summary}; the result is not trustworthy (exit 2). "
-                "--allow-partial accepts an incomplete scan.",
-                err=True,
-            )
-            sys.exit(EXIT_ERROR)
-        click.echo(f"leakguard: warning: {summary}; accepted with --allow-partial.", err=True)
-    failing = setup.failing(outcome.findings)
-    if len(failing) < len(outcome.findings):
-        click.echo(
-            f"leakguard: {len(outcome.findings) - len(failing)} finding(s) below fail_on "
-            f"{setup.fail_on} do not fail the build",
-            err=True,
-        )
-    if failing and options.exit_zero:
-        click.echo(
-            f"leakguard: {len(failing)} finding(s) reported; exit 0 because of --exit-zero.",
-            err=True,
-        )
-        sys.exit(EXIT_CLEAN)
-    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename: never a half-written report.
-
-    Only a regular file is replaced so. Anything else (`--output /dev/null`, `/dev/stdout`, a
-    FIFO) is written to as it is: renaming over a device, as root in a CI container, would put
-    a file where the device was. A symbolic link keeps pointing at the report it names.
-    """
-    import stat
-    import tempfile
-
-    target = path.resolve()
-    try:
-        regular = stat.S_ISREG(target.stat().st_mode)
-    except FileNotFoundError:
-        regular = True  # a new file
-    if not regular:
-        with path.open("w", encoding="utf-8") as handle:
-            handle.write(text)
-        return
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-class progress_display:
-    """A live progress line on a terminal's stderr; nothing at all otherwise."""
-
-    def __init__(self, options: Options, source: Any) -> None:
-        self.enabled = sys.stderr.isatty() and not options.quiet
-        self.source = source
-        self._progress: Any = None
-        self._task: Any = None
-        self._bytes = 0
-
-    def __enter__(self) -> Callable[[Any], None] | None:
-        if not self.enabled:
-            return None
-        from rich.console import Console
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        self._progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self._progress.start()
-        self._task = self._progress.add_task("scanning", total=None)
-        return self.update
-
-    def update(self, result: Any) -> None:
-        self._bytes += result.stats.bytes
-        commits = getattr(self.source, "commits_seen", 0)
-        described = f"{commits} commits, " if commits else ""
-        self._progress.update(
-            self._task,
-            description=f"scanning: {described}{self._bytes / 1e6:.1f} MB",
-        )
-
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-
-
 def main() -> None:
-    from leakguard.reports.escaping import printable
+    guarded(_command_line)
 
+
+def _command_line() -> None:
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -525,29 +337,8 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_ERROR)
-    except (click.exceptions.Abort, KeyboardInterrupt) as exc:
-        cause = exc.__cause__ if isinstance(exc, click.exceptions.Abort) else exc
-        name = getattr(cause, "signal_name", "SIGINT")
-        click.echo(
-            f"leakguard: interrupted ({name}); the scan is incomplete and no report was "
-            "written (exit 2).",
-            err=True,
-        )
-        sys.exit(EXIT_ERROR)
-    except LeakguardError as exc:
-        # Messages quote paths, refs and git's own errors: all from the repository under scan.
-        click.echo(f"leakguard: {exc.label}: {printable(str(exc))} (exit 2)", err=True)
-        sys.exit(EXIT_ERROR)
-    except Exception as exc:
-        from leakguard.scan import describe_exception
-
-        # Type and place only: an exception's message may quote what was being scanned.
-        click.echo(
-            f"leakguard: internal error: {describe_exception(exc)} (exit 2). "
-            "Please report it with the command you ran.",
-            err=True,
-        )
-        sys.exit(EXIT_ERROR)
+    except click.exceptions.Abort as exc:
+        interrupted(getattr(exc.__cause__, "signal_name", "SIGINT"))
 
 
 # The commands that record and explain decisions (init, baseline, explain) register themselves.

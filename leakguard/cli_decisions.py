@@ -13,8 +13,9 @@ from typing import Any
 
 import click
 
-from leakguard.cli import EXIT_CLEAN, EXIT_FINDINGS, cli
+from leakguard.cli import cli
 from leakguard.errors import ScanError, UsageError
+from leakguard.runner import EXIT_CLEAN, EXIT_FINDINGS
 
 FINGERPRINT_DIGEST_LENGTH = 20
 
@@ -106,8 +107,8 @@ repos:
 def init_command(directory: Path, force: bool, gitleaks: Path | None) -> None:
     """Write a commented starter .leakguard.yaml and print the pre-commit snippet."""
     from leakguard import __version__
-    from leakguard.cli import write_atomically
     from leakguard.config import CONFIG_NAME, load_config
+    from leakguard.runner import write_atomically
     from leakguard.starter import starter_config
 
     target = directory / CONFIG_NAME

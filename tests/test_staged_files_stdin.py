@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
+
+from leakguard import cli, runner
 
 from conftest import GitRepo, fake_github_token, leakguard
 
@@ -52,6 +59,62 @@ def test_nothing_staged_is_clean(repo: GitRepo) -> None:
     repo.commit("base", **{"a.py": "x = 1\n"})
 
     assert leakguard("staged", str(repo.path)).code == 0
+
+
+# --- the hook's own command line, run without click -----------------------------------------
+
+
+def test_hook_command_line_has_the_click_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[tuple[runner.Options, Path]] = []
+    monkeypatch.setattr(cli, "scan_staged", lambda options, repo: parsed.append((options, repo)))
+
+    cli.cli.main(["staged"], standalone_mode=False)
+
+    assert parsed == [(runner.Options(), Path("."))]
+
+
+def test_hook_command_line_does_not_import_click(repo: GitRepo) -> None:
+    probe = (
+        "import sys\n"
+        "from leakguard.runner import main\n"
+        "sys.argv = ['leakguard', 'staged']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    print('click' in sys.modules, exit.code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=repo.path, capture_output=True, text=True, check=False
+    )
+
+    assert result.stdout.splitlines()[-1] == "False 0", result.stderr  # after the report
+
+
+@pytest.mark.parametrize("case", ["clean", "finding", "broken config", "not a repository"])
+def test_hook_command_line_answers_as_the_click_command_line(
+    repo: GitRepo, tmp_path: Path, case: str
+) -> None:
+    where = repo.path
+    repo.commit("base", **{"a.py": "x = 1\n"})
+    if case == "finding":
+        repo.write("b.py", f'T = "{fake_github_token("hook")}"\n')
+        repo.git("add", "b.py")
+    elif case == "broken config":
+        repo.write(".leakguard.yaml", "rules: [unclosed\n")
+    elif case == "not a repository":
+        where = tmp_path / "plain"
+        where.mkdir()
+
+    hook = leakguard("staged", cwd=where)  # exactly what the pre-commit hook runs
+    parsed = leakguard("staged", ".", cwd=where)  # the same, through click
+
+    assert hook.code == parsed.code == {"clean": 0, "finding": 1}.get(case, 2)
+    assert _without_timing(hook.stdout) == _without_timing(parsed.stdout)
+    assert _without_timing(hook.stderr) == _without_timing(parsed.stderr)
+
+
+def _without_timing(text: str) -> str:
+    return re.sub(r"in \d+\.\d+s", "in Ns", text)
 
 
 def test_files_scans_directories_and_files(tmp_path: Path) -> None:
