@@ -16,7 +16,7 @@ import subprocess
 from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from leakguard.errors import GitError, UsageError
 
@@ -145,9 +145,7 @@ class Repository(NamedTuple):
         Not a second pipe: one that nobody reads while git writes its output fills at 64 KiB,
         and git then waits on it forever while we wait for its output.
         """
-        import tempfile
-
-        with tempfile.TemporaryFile() as messages:
+        with _message_file() as messages:
             process = subprocess.Popen(
                 git_command(self.root, *args),
                 stdin=stdin,
@@ -196,6 +194,16 @@ class Repository(NamedTuple):
             )
             raise UsageError(f"{revision!r} is not a commit in {self.root}.{hint}")
         return result.stdout.decode().strip()
+
+
+def _message_file() -> BinaryIO:
+    """An unnamed file for a process's messages: in memory where the system has such files
+    (Linux), which also spares the pre-commit hook the import of `tempfile`."""
+    if hasattr(os, "memfd_create"):
+        return os.fdopen(os.memfd_create("git-messages"), "w+b")
+    import tempfile
+
+    return tempfile.TemporaryFile()
 
 
 def open_repository(path: Path) -> Repository:
