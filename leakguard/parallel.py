@@ -2,10 +2,16 @@
 
 Workers are forked after the detector is built, so they share its compiled rules for free, and
 each opens its own content reader (its own `git cat-file`): content never passes through the
-parent. The parent hands out small batches of units over a pipe per worker and waits on the
-pipes and on the workers' process sentinels together, so a worker that dies (killed, out of
-memory) is noticed at once: the units it held come back as "not scanned" issues that name them,
-and the remaining workers carry on. When none is left, the scan stops with a `ScanError`.
+parent. The parent hands out batches of units over a pipe per worker and waits on the pipes
+and on the workers' process sentinels together, so a worker that dies (killed, out of memory)
+is noticed at once: the units it held come back as "not scanned" issues that name them, and
+the remaining workers carry on. When none is left, the scan stops with a `ScanError`.
+
+A worker answers once per batch for the units that held nothing, and at once for a unit with
+candidates or issues: on two cores a message per unit woke the parent (and the scheduler)
+12,000 times on a history of small files, a tenth of the scan's CPU. When a worker dies, a
+shared counter of the units it has begun tells the parent which unit it was scanning (named
+as the cause) and which clean results died with it (named as not scanned).
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from leakguard.models import IssueKind, ScanIssue, ScanStats
 from leakguard.scan import UnitResult, UnitScanner
 from leakguard.sources import ScanUnit
 
-BATCH = 16
+BATCH = 64
 IN_FLIGHT = 2  # batches queued per worker, so none waits for the parent
 # Test hook (tests/test_hostile_faults.py): cap each worker's address space at its size after
 # the fork plus this many bytes, to show that a worker out of memory fails the scan closed.
@@ -42,15 +48,18 @@ MEMORY_HEADROOM_VARIABLE = "LEAKGUARD_TEST_WORKER_MEMORY_HEADROOM"
 class Worker:
     process: BaseProcess
     connection: Connection
+    begun: Any  # shared with the worker: how many units it has started to scan
     pending: deque[ScanUnit] = field(default_factory=deque)  # sent, result not back yet
+    answered: int = 0  # units whose result came back
 
     @classmethod
     def start(cls, context: ForkContext, make_scanner: Callable[[], UnitScanner]) -> Worker:
         parent_end, child_end = context.Pipe()
-        process = context.Process(target=_work, args=(make_scanner, child_end), daemon=True)
+        begun = context.RawValue("q", 0)
+        process = context.Process(target=_work, args=(make_scanner, child_end, begun), daemon=True)
         process.start()
         child_end.close()
-        return cls(process, parent_end)
+        return cls(process, parent_end, begun)
 
 
 class WorkerDied(Exception):
@@ -119,7 +128,7 @@ def _dispatch_with(
             if what != "reply" or worker in dead or not worker.pending:
                 continue
             try:
-                yield _reply(worker)  # one at a time: the persistent selector makes that cheap
+                yield from _replies(worker)
             except WorkerDied:
                 dead.append(worker)
         for worker in dead:
@@ -130,20 +139,24 @@ def _dispatch_with(
             # Take what it finished before it died, then report the rest as not scanned.
             with contextlib.suppress(WorkerDied):
                 while worker.pending and worker.connection.poll():
-                    yield _reply(worker)
+                    yield from _replies(worker)
             live.remove(worker)
             last_death = _death(worker)
             yield from _lost(worker, last_death)
 
 
-def _reply(worker: Worker) -> UnitResult:
-    """The next result; workers answer unit by unit, in the order they were sent, without the
-    unit itself (the parent has it: sending it back doubled the cost of a small file)."""
+def _replies(worker: Worker) -> list[UnitResult]:
+    """The results in the worker's next answer: of the next units it was sent, in order, without
+    the units themselves (the parent has them: sending them back doubled a small file's cost)."""
     try:
-        candidates, rejections, stats = receive(worker.connection)
+        answers = receive(worker.connection)
     except (EOFError, OSError):
         raise WorkerDied from None
-    return UnitResult(worker.pending.popleft(), candidates, rejections, stats)
+    worker.answered += len(answers)
+    return [
+        UnitResult(worker.pending.popleft(), candidates, rejections, stats)
+        for candidates, rejections, stats in answers
+    ]
 
 
 def _death(worker: Worker) -> str:
@@ -162,10 +175,18 @@ def _death(worker: Worker) -> str:
 
 
 def _lost(worker: Worker, death: str) -> Iterator[UnitResult]:
-    while worker.pending:
-        unit = worker.pending.popleft()
+    """Every unit the worker held, as not scanned: first the one it was scanning when it died
+    (the likely cause: a blob too large for memory), then the ones whose results died with it,
+    then the ones it had not begun."""
+    held = list(worker.pending)
+    worker.pending.clear()
+    begun = min(max(worker.begun.value - worker.answered, 0), len(held))
+    described = [(unit, "while scanning it") for unit in held[begun - 1 : begun]]
+    described += [(unit, "before sending its result") for unit in held[: max(begun - 1, 0)]]
+    described += [(unit, "before scanning it") for unit in held[begun:]]
+    for unit, when in described:
         commit = unit.commit.sha if unit.commit else None
-        issue = ScanIssue(IssueKind.WORKER_FAILED, unit.path, f"the {death}", commit)
+        issue = ScanIssue(IssueKind.WORKER_FAILED, unit.path, f"the {death} {when}", commit)
         yield UnitResult(unit, stats=ScanStats(issues=[issue]))
 
 
@@ -186,7 +207,7 @@ def _stop(workers: list[Worker], *, gracefully: bool) -> None:
         worker.connection.close()
 
 
-def _work(make_scanner: Callable[[], UnitScanner], connection: Connection) -> None:
+def _work(make_scanner: Callable[[], UnitScanner], connection: Connection, begun: Any) -> None:
     reset_in_worker()
     _limit_memory_for_tests()
     scanner = make_scanner()
@@ -197,11 +218,19 @@ def _work(make_scanner: Callable[[], UnitScanner], connection: Connection) -> No
                 return
             # `scan` turns every error of a unit into an issue naming it; anything else
             # (a result that cannot be sent) ends the worker, and the parent reports its units.
-            # One message per unit: a worker stopped mid-batch loses only the unit it was on.
             scanner.reader.prefetch(batch)
+            answers = []
             for unit in batch:
+                begun.value += 1
                 result = scanner.scan(unit)
-                send(connection, (result.candidates, result.rejections, result.stats))
+                answers.append((result.candidates, result.rejections, result.stats))
+                if result.candidates or result.rejections or result.stats.issues:
+                    # What a unit found goes out at once: a scan stopped later in the batch
+                    # (its timeout, this worker killed) still reports it.
+                    send(connection, answers)
+                    answers = []
+            if answers:
+                send(connection, answers)
     except (EOFError, OSError):
         return
     finally:

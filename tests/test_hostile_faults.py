@@ -139,9 +139,16 @@ def test_worker_killed_mid_scan_is_exit_2_naming_its_units(repo: GitRepo) -> Non
         release(fifo)
 
     assert process.returncode == 2, stderr
-    issues = {i["path"]: i for i in incomplete_issues(json.loads(stdout))}
+    listed = incomplete_issues(json.loads(stdout))
+    issues = {i["path"]: i for i in listed}
     assert issues["stuck.txt"]["kind"] == "worker-failed"
     assert "SIGKILL" in issues["stuck.txt"]["detail"]
+    # The cause is named first; the clean results that died with the worker are not scanned.
+    assert "while scanning it" in issues["stuck.txt"]["detail"]
+    assert "first: stuck.txt" in stderr
+    others = [i["detail"] for i in listed if i["path"] != "stuck.txt"]
+    assert others
+    assert all("before sending its result" in d or "before scanning" in d for d in others)
     wait_until(lambda: not any(alive(pid) for pid in orphans))
 
 
