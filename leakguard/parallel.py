@@ -97,8 +97,11 @@ def _dispatch_with(
     exhausted = False
     last_death = ""
     while True:
-        for worker in list(live):
-            while not exhausted and len(worker.pending) <= (IN_FLIGHT - 1) * BATCH:
+        # A batch per worker in turn: a scan of a hundred units reaches every worker.
+        for _ in range(IN_FLIGHT):
+            for worker in list(live):
+                if exhausted or len(worker.pending) > (IN_FLIGHT - 1) * BATCH:
+                    continue
                 batch = list(islice(units, BATCH))
                 if not batch:
                     exhausted = True
@@ -112,7 +115,6 @@ def _dispatch_with(
                     live.remove(worker)
                     last_death = _death(worker)
                     yield from _lost(worker, last_death)
-                    break
         if exhausted and not any(worker.pending for worker in live):
             return
         if not live:

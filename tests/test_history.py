@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
+from leakguard.detectors.engine import Detector
+from leakguard.parallel import scan_in_parallel
+from leakguard.scan import UnitResult, UnitScanner
+from leakguard.sources import ScanUnit
+from leakguard.sources.git import open_repository
+from leakguard.sources.history import GitHistory
+
 from conftest import GitRepo, fake_github_token, leakguard
 
 
@@ -106,6 +115,28 @@ def test_repository_without_commits_is_clean(repo: GitRepo) -> None:
     result = leakguard("git", str(repo.path))
 
     assert result.code == 0, result.stderr
+
+
+def test_a_scan_of_a_hundred_blobs_reaches_every_worker(repo: GitRepo) -> None:
+    repo.commit("files", **{f"f{index:03}.txt": f"{index}\n" for index in range(100)})
+    history = GitHistory(open_repository(repo.path))
+
+    def make_scanner() -> UnitScanner:
+        scanner = UnitScanner(Detector([]), history.reader())
+        scan = scanner.scan
+
+        def scan_noting_the_worker(unit: ScanUnit) -> UnitResult:
+            result = scan(unit)
+            result.stats.fragments = os.getpid()
+            return result
+
+        scanner.scan = scan_noting_the_worker  # type: ignore[method-assign]
+        return scanner
+
+    results = list(scan_in_parallel(make_scanner, history.units(), jobs=2))
+
+    assert len(results) == 100
+    assert len({result.stats.fragments for result in results}) == 2
 
 
 def test_same_findings_with_any_jobs_and_engine(repo: GitRepo) -> None:
