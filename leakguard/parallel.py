@@ -240,8 +240,8 @@ def _work(make_scanner: Callable[[], UnitScanner], connection: Connection, begun
 
 
 def send(connection: Connection, message: object) -> None:
-    """`Connection.send` with plain pickle: its own pickler copies the copyreg table at every
-    message, which for one message per unit cost a worker more than reading a small file."""
+    """`Connection.send` with plain pickle: multiprocessing's pickler copies the copyreg table
+    for every message (9 us against 4 for a small result)."""
     connection.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
 
 
