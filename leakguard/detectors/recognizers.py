@@ -39,6 +39,9 @@ Reject = Callable[[Rejection], None] | None
 
 
 class Recognizer(Protocol):
+    """Confirms its rule on a window. One that judges only some files may also have
+    `applies_to(path) -> bool`: the engine then builds no window for its hits elsewhere."""
+
     rule: Rule
 
     def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]: ...

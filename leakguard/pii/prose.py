@@ -193,9 +193,18 @@ class ProseNames:
         names = presidio_recognizer(NAME_RECOGNIZER, ["groet"])
         return analyzer_engine([names, ner_recognizer()], self.model)
 
+    def applies_to(self, path: str) -> bool:
+        return self._kind(path) is not None
+
+    def _kind(self, path: str) -> str | None:
+        """The file's `prose_kind` if this recognizer reads it: prose and notebooks, and code
+        only with NER (which reads its comments)."""
+        kind = prose_kind(path)
+        return None if self.model is None and kind == "code" else kind
+
     def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]:
-        kind = prose_kind(window.owner.fragment.path)
-        if kind is None or (self.model is None and kind == "code"):
+        kind = self._kind(window.owner.fragment.path)
+        if kind is None:
             return
         whole = window.owner.window(0, len(window.owner.data))
         if self.model is None:
