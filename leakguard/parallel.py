@@ -9,7 +9,7 @@ the remaining workers carry on. When none is left, the scan stops with a `ScanEr
 
 A worker answers once per batch for the units that held nothing, and at once for a unit with
 candidates or issues: on two cores a message per unit woke the parent (and the scheduler)
-12,000 times on a history of small files, a tenth of the scan's CPU. When a worker dies, a
+12,000 times on a history of small files, a fifth of the scan's CPU. When a worker dies, a
 shared counter of the units it has begun tells the parent which unit it was scanning (named
 as the cause) and which clean results died with it (named as not scanned).
 """

@@ -3,7 +3,7 @@ the outcome deserves. Nothing here imports click.
 
 `main` is the `leakguard` program. The pre-commit hook runs `leakguard staged` and nothing else
 before every commit; that exact command line is run from here with the default `Options`, which
-spares the hook the import of click (a sixth of its time). Any other command line, `leakguard
+spares the hook the import of click (an eighth of its time). Any other command line, `leakguard
 staged` with an option included, goes through the click command line in `cli.py`, which runs
 the same `scan_staged` (tests/test_staged_files_stdin.py holds the two to the same defaults and
 the same output).
