@@ -26,6 +26,7 @@ from leakguard.pipeline import ScanRequest, run_scan
 from leakguard.redact import redact_personal, redact_secret
 from leakguard.reports import Report, render
 from leakguard.reports.escaping import CONTROL, printable
+from leakguard.rule_examples import expand
 from leakguard.ruleset import parse_rule_document
 from leakguard.scan import parse_size
 from leakguard.sources import content
@@ -113,6 +114,41 @@ def test_both_engines_find_the_same(data: bytes) -> None:
         return {(c.rule_id, c.line, c.column, c.value) for c in detection.candidates}
 
     assert found("hyperscan") == found("python")
+
+
+# Every rule's examples (fake values made at run time) and counter-examples, as whole lines.
+example_lines = [
+    expand(text, f"{rule.id}/{kind}{index}")
+    for rule in Config().rules()
+    for kind, texts in (("e", rule.examples), ("c", rule.counter_examples))
+    for index, text in enumerate(texts)
+]
+example_soup = st.lists(
+    st.sampled_from(example_lines) | st.sampled_from(["\n", "  ", "# ", '"', "=", "x"]),
+    max_size=12,
+).map("".join)
+
+
+@PROPERTY
+@given(
+    texts=st.lists(
+        st.tuples(example_soup, st.sampled_from(["a.py", "b.json", "c.csv", "README.md"])),
+        min_size=2,
+        max_size=4,
+    )
+)
+def test_a_line_seen_before_is_judged_as_the_first_time(texts: list[tuple[str, str]]) -> None:
+    """The detector skips a line on which a rule found nothing, judging by the line alone, in
+    later fragments of the same file; `--explain` never skips. Both must find the same, also
+    when the lines come back with other lines around them."""
+    warm = detector("hyperscan")
+    lines = [line for text, _ in texts for line in text.splitlines()]
+    for text, path in [*texts, *(("\n".join(lines), path) for _, path in texts)]:
+        fragment = Fragment(text.encode("utf-8", "surrogatepass"), path, Origin.FILE)
+        remembered, looked_at = warm.detect(fragment), warm.detect(fragment, explain=True)
+        assert [(c.rule_id, c.line, c.column, c.value) for c in remembered.candidates] == [
+            (c.rule_id, c.line, c.column, c.value) for c in looked_at.candidates
+        ]
 
 
 # --- windows over content -------------------------------------------------------------------

@@ -46,6 +46,12 @@ class Recognizer(Protocol):
 
     def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]: ...
 
+    def read_only_its_line(self) -> bool:
+        """After a `confirm` that found nothing: whether nothing but the window's text, whether
+        it is the file's first line and the file's path decided that. The engine then skips
+        the same line of the same file without a window (see `Detector`)."""
+        ...
+
 
 RECOGNIZERS: dict[str, Callable[[Rule, DetectionSettings], Recognizer]] = {}
 
@@ -135,6 +141,9 @@ class PatternRecognizer:
                     reject(Rejection(self.rule.id, line, column, reason, len(value), digest))
                 continue
             yield candidate_at(self.rule, window, span, value, self.reasons())
+
+    def read_only_its_line(self) -> bool:
+        return True  # the regex and the value's checks read the window's text, nothing else
 
     def refusal(self, value: str) -> str | None:
         """Why the value is not a finding, or None when it is."""

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar
 
-from leakguard.detectors.engine import LONG_LINE
 from leakguard.detectors.recognizers import Reject, Rejection, candidate_at
 from leakguard.detectors.settings import DetectionSettings
 from leakguard.detectors.text import Window, decode
@@ -46,7 +45,7 @@ from leakguard.pii.scoring import (
     settled_score,
 )
 from leakguard.pii.structure import Field, FragmentView, view_of
-from leakguard.pii.tables import ALIGNED_SUFFIXES, Table, cell_spans
+from leakguard.pii.tables import Table, cell_spans
 from leakguard.pii.testdata import user_listed
 from leakguard.ruleset import Rule
 from leakguard.validators import VALIDATORS
@@ -135,8 +134,7 @@ class DutchPiiRecognizer:
         self._memo: dict[Snippet, float] = {}
         self._seen: dict[tuple[str, int, int], tuple[Value, ...]] = {}
         self._seen_size = 0
-        self._quiet: set[QuietKey] = set()  # whole lines that hold nothing, by themselves
-        self._quiet_size = 0
+        self._line_alone = False  # see `read_only_its_line`
 
     # --- hooks for subclasses ---------------------------------------------------------------
 
@@ -176,33 +174,22 @@ class DutchPiiRecognizer:
     def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]:
         view = view_of(window.owner)
         index = view.index_of(window)
-        quiet = self._quiet_key(view, window, index) if reject is None else None
-        if quiet is not None and quiet in self._quiet:
-            return
         view.watch(index)
+        self._line_alone = False
         pending = list(self._matches(view, window, index, reject))
         if self.rule.keywords:
             pending.extend(self._beneath(view, window, reject))
         if pending:
             yield from self._scored(pending, reject)
-        elif quiet is not None and not view.looked_around:
-            # Nothing here, and only the line's own text said so: the same line in another
-            # version of the file says the same (of 38,954 lines with `naam` in a history
-            # of mijn-amsterdam-frontend, 3,018 differ).
-            if self._quiet_size > SEEN_CHARS:
-                self._quiet.clear()
-                self._quiet_size = 0
-            self._quiet.add(quiet)
-            self._quiet_size += len(window.text)
+        else:
+            self._line_alone = not view.looked_around
 
-    def _quiet_key(self, view: FragmentView, window: Window, index: int) -> QuietKey | None:
-        """What may decide a verdict on a whole line without looking around: its text, whether
-        it is the first line, and whether the file holds printouts (`may_head_values`); None
-        for a slice of a long line (its lines around are the rest of that line)."""
-        start, end = window.owner.line_bounds(window.line_start)
-        if end - start > LONG_LINE:
-            return None
-        return window.text, index == 0, view.suffix in ALIGNED_SUFFIXES
+    def read_only_its_line(self) -> bool:
+        """Whether the last window held nothing by its line's text alone (and whether it is
+        the file's first line, and the file's name): the same line says the same in another
+        version of the file (of 38,954 lines with `naam` in a history of
+        mijn-amsterdam-frontend, 3,018 differ)."""
+        return self._line_alone
 
     def _matches(
         self,
@@ -508,7 +495,6 @@ class DutchPiiRecognizer:
 # (text around the value, start and end of the value in it, context words)
 Snippet = tuple[str, int, int, tuple[str, ...]]
 # (a line's text, whether it is the fragment's first, whether the file may hold printouts)
-QuietKey = tuple[str, bool, bool]
 
 
 def _snippet(item: Pending) -> Snippet:

@@ -228,6 +228,9 @@ class ProseNames:
         if parts:
             yield from self._analyze(whole, parts, reject)
 
+    def read_only_its_line(self) -> bool:
+        return False  # it reads the whole text
+
     def signatures(self, part: Segment) -> list[tuple[int, int]]:
         """Spans (in the segment) of names on the line under a closing formula."""
         found = []
