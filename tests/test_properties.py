@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from leakguard.config import Config, load_config
 from leakguard.detectors.engine import Detector
+from leakguard.detectors.text import FragmentText
 from leakguard.errors import ConfigError, GitError, RuleError
 from leakguard.filters import FilterChain
 from leakguard.models import Fragment, Origin
@@ -188,6 +189,28 @@ def test_windows_hold_every_short_line_whole_at_its_true_place(
                 seen.add(number)
     short = {n for n, line in enumerate(lines) if len(line) < window // 4}
     assert short <= seen
+
+
+@PROPERTY
+@given(
+    lines=st.lists(st.text(alphabet="ab é\r", max_size=5), min_size=1, max_size=12),
+    line_offset=st.integers(0, 3),
+    asked=st.lists(st.tuples(st.integers(0, 14), st.integers(-2, 14)), max_size=6),
+)
+def test_the_text_of_a_line_near_a_window_is_that_line(
+    lines: list[str], line_offset: int, asked: list[tuple[int, int]]
+) -> None:
+    """`line_text` walks from the last window's line to a line near it; it must give what
+    counting every line gives, for any line, also past either end of the fragment."""
+    data = "\n".join(lines).encode()
+    owner = FragmentText(Fragment(data, "a.txt", Origin.FILE, None, line_offset, 0))
+    starts = [0, *(i + 1 for i, byte in enumerate(data) if byte == 10)]
+    for window_line, line in asked:
+        if window_line < len(lines):
+            owner.window(starts[window_line], starts[window_line])
+        index = line - line_offset - 1
+        expected = lines[index].rstrip("\r") if 0 <= index < len(lines) else ""
+        assert owner.line_text(line) == expected
 
 
 @PROPERTY

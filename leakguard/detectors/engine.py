@@ -35,6 +35,7 @@ from leakguard.ruleset import Rule
 LONG_LINE = 4096
 LONG_LINE_REACH = 1024  # bytes either side of a hit on a long line
 MULTILINE_REACH = 64 * 1024
+PATHS_REMEMBERED = 4096
 QUIET_LINES_BYTES = 1 << 20  # bytes of quiet lines remembered per detector (see `_detect_plain`)
 
 
@@ -61,6 +62,8 @@ class Detector:
         self._recognizers: list[Recognizer | None] = [None] * len(self.rules)
         # Rules whose recognizer judges only some files (`applies_to`), by rule index.
         self._path_bound: dict[int, Callable[[str], bool]] = {}
+        # For each path seen lately: the rules of `_path_bound` that turn it away.
+        self._turned_away: dict[str, frozenset[int]] = {}
         for index, rule in enumerate(self.rules):
             check_recognizer(rule)
             if rule.recognizer is None or self.settings.ner_model is not None:
@@ -149,13 +152,20 @@ class Detector:
             applies_to = getattr(found, "applies_to", None)
             if applies_to is not None:
                 self._path_bound[rule_index] = applies_to
+                self._turned_away.clear()
         return found
 
     def _for_path(self, hits: list[Hit], path: str) -> list[Hit]:
         """The hits, less those of rules whose recognizer turns this file away unread. Names in
         prose fire on every fragment; building a window for each code file only to be told
         "not prose" was a tenth of the detection CPU on a history of small files."""
-        away = {index for index, applies in self._path_bound.items() if not applies(path)}
+        away = self._turned_away.get(path)
+        if away is None:
+            # Asked once per path: a history holds each path in many versions.
+            away = frozenset(i for i, applies in self._path_bound.items() if not applies(path))
+            if len(self._turned_away) >= PATHS_REMEMBERED:
+                self._turned_away.clear()
+            self._turned_away[path] = away
         return [hit for hit in hits if hit[0] not in away] if away else hits
 
     def _prefilter_hits(self, fragment: Fragment) -> list[Hit]:

@@ -13,6 +13,7 @@ from leakguard.sources.content import characters
 # A line longer than twice this is read only at its two ends for `line_text`: a candidate on a
 # 50 MB line needs the text around it and the end of the line (an allow comment), not all of it.
 LINE_TEXT_END = 2048
+WALK = 256  # lines walked one by one from a known line before counting them all
 
 
 def decode(data: bytes) -> str:
@@ -71,6 +72,22 @@ def line_starts_after(data: bytes, offset: int) -> Iterator[int]:
     return map(operator.add, ends, itertools.count(1))
 
 
+def walk_to_line(data: bytes, known: tuple[int, int], index: int) -> int | None:
+    """Where line `index` starts, a step per line from a line whose (index, start) is `known`;
+    None when the data ends before it."""
+    known_index, start = known
+    for _ in range(index - known_index):
+        newline = data.find(b"\n", start)
+        if newline == -1:
+            return None
+        start = newline + 1
+    for _ in range(known_index - index):
+        if start == 0:
+            return None
+        start = data.rfind(b"\n", 0, start - 1) + 1
+    return start
+
+
 class FragmentText:
     """Maps byte offsets of a fragment to lines, incrementally for ascending offsets."""
 
@@ -87,6 +104,7 @@ class FragmentText:
         self._column_at = 0
         self._column = 1
         self._last_line: tuple[int, str] | None = None
+        self._window_line: tuple[int, int] | None = None  # (index, start) of the last window's line
         self._keyword_lines: dict[tuple[int, tuple[str, ...]], bool] = {}
 
     def line_bounds(self, offset: int) -> tuple[int, int]:
@@ -126,13 +144,10 @@ class FragmentText:
         return self.fragment.line_offset + self._newlines_before + 1
 
     def window(self, start: int, end: int) -> Window:
-        return Window(
-            decode(self.data[start:end]),
-            self.line_number(start),
-            self.column(start),
-            self,
-            self.line_bounds(start)[0],
-        )
+        line = self.line_number(start)
+        line_start = self.line_bounds(start)[0]
+        self._window_line = (line - self.fragment.line_offset - 1, line_start)
+        return Window(decode(self.data[start:end]), line, self.column(start), self, line_start)
 
     def column(self, offset: int) -> int:
         """1-based column in the real file of byte `offset`.
@@ -165,11 +180,22 @@ class FragmentText:
 
     def _line_text(self, line: int) -> str:
         index = line - self.fragment.line_offset - 1
-        if self._line_starts is None:
-            self._line_starts = [0, *line_starts_after(self.data, 0)]
-        if not 0 <= index < len(self._line_starts):
+        if index < 0:
             return ""
-        start = self._line_starts[index]
+        near = self._window_line
+        if self._line_starts is None and near is not None and abs(index - near[0]) <= WALK:
+            # A candidate's line is its window's or one close to it: splitting a whole file
+            # for it cost 40 us a candidate in a history scan.
+            found = walk_to_line(self.data, near, index)
+            if found is None:
+                return ""
+            start = found
+        else:
+            if self._line_starts is None:
+                self._line_starts = [0, *line_starts_after(self.data, 0)]
+            if index >= len(self._line_starts):
+                return ""
+            start = self._line_starts[index]
         end = self.data.find(b"\n", start)
         end = end if end != -1 else len(self.data)
         if end - start > 2 * LINE_TEXT_END:

@@ -11,9 +11,14 @@ from __future__ import annotations
 import bisect
 from functools import cached_property
 
-from leakguard.detectors.text import FragmentText, Window, decode, line_starts_after
-
-WALK = 256  # lines walked one by one from a known line before counting them all
+from leakguard.detectors.text import (
+    WALK,
+    FragmentText,
+    Window,
+    decode,
+    line_starts_after,
+    walk_to_line,
+)
 
 
 class Lines:
@@ -43,12 +48,10 @@ class Lines:
         starts = self._starts
         if index < len(starts):
             return starts[index]
-        known, start = self._anchor
-        if abs(index - known) <= WALK:  # near a line found before: walk from there
-            for _ in range(index - known):
-                start = self.data.find(b"\n", start) + 1
-            for _ in range(known - index):
-                start = self.data.rfind(b"\n", 0, start - 1) + 1
+        if abs(index - self._anchor[0]) <= WALK:  # near a line found before: walk from there
+            start = walk_to_line(self.data, self._anchor, index)
+            if start is None:
+                return len(self.data)  # past the end: an empty line there
             # Lines are asked for in runs (the keys above a value, then below it): the next
             # one is a step from this one.
             self._anchor = (index, start)
