@@ -53,10 +53,23 @@ class Worker:
     answered: int = 0  # units whose result came back
 
     @classmethod
-    def start(cls, context: ForkContext, make_scanner: Callable[[], UnitScanner]) -> Worker:
+    def start(
+        cls,
+        context: ForkContext,
+        make_scanner: Callable[[], UnitScanner],
+        others: Iterable[Worker] = (),
+    ) -> Worker:
         parent_end, child_end = context.Pipe()
         begun = context.RawValue("q", 0)
-        process = context.Process(target=_work, args=(make_scanner, child_end, begun), daemon=True)
+        # The fork copies the parent's ends of every pipe (this worker's, and those of the
+        # workers started before it): the worker closes them, so that a parent that is gone
+        # leaves its pipe at end of file instead of open for ever.
+        parents_ends = [parent_end, *(worker.connection for worker in others)]
+        process = context.Process(
+            target=_work,
+            args=(make_scanner, child_end, begun, parents_ends, os.getpid()),
+            daemon=True,
+        )
         process.start()
         child_end.close()
         return cls(process, parent_end, begun)
@@ -75,7 +88,7 @@ def scan_in_parallel(
     finished = False
     try:
         for _ in range(jobs):
-            workers.append(Worker.start(context, make_scanner))
+            workers.append(Worker.start(context, make_scanner, workers))
         yield from _dispatch(workers, iter(units))
         finished = True
     finally:
@@ -209,8 +222,17 @@ def _stop(workers: list[Worker], *, gracefully: bool) -> None:
         worker.connection.close()
 
 
-def _work(make_scanner: Callable[[], UnitScanner], connection: Connection, begun: Any) -> None:
+def _work(
+    make_scanner: Callable[[], UnitScanner],
+    connection: Connection,
+    begun: Any,
+    parents_ends: list[Connection],
+    parent: int,
+) -> None:
+    for end in parents_ends:
+        end.close()
     reset_in_worker()
+    stop_with_parent(parent)
     _limit_memory_for_tests()
     scanner = make_scanner()
     try:
@@ -237,6 +259,26 @@ def _work(make_scanner: Callable[[], UnitScanner], connection: Connection, begun
         return
     finally:
         scanner.reader.close()
+
+
+def stop_with_parent(parent: int) -> None:
+    """Linux: SIGTERM this worker when the parent dies without stopping it (SIGKILL, the OOM
+    killer); the worker then ends through its `finally` blocks, closing its git process. A
+    worker blocked on git (a FIFO in the repository, say) would otherwise run on for ever,
+    holding the pipes of whoever started the scan. Elsewhere the closed pipe ends a worker
+    at its next batch."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before the request took effect
+        raise SystemExit(128 + signal.SIGTERM)
+
+
+PR_SET_PDEATHSIG = 1
 
 
 def send(connection: Connection, message: object) -> None:

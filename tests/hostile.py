@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -96,6 +97,13 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -126,15 +134,21 @@ def wait_until(condition: Callable[[], bool]) -> None:
 
 @contextlib.contextmanager
 def cleaned_up(process: subprocess.Popen[str], fifo: Path | None = None) -> Iterator[None]:
-    """Whatever happens in the test, leave no process of it behind."""
+    """Whatever happens in the test, leave no process of it behind, and never hang the suite."""
     try:
         yield
     finally:
         if process.poll() is None:
             process.kill()
-        process.communicate()
         if fifo is not None:
             release(fifo)
+        try:
+            process.communicate(timeout=HANG_GUARD_SECONDS)
+        except subprocess.TimeoutExpired:
+            # A process of the scan outlived it and holds its pipes: a failure, not a hang.
+            os.killpg(process.pid, signal.SIGKILL)  # `start` gave the scan its own session
+            process.communicate()
+            raise
 
 
 @contextlib.contextmanager

@@ -34,6 +34,7 @@ from hostile import (
     blocked_on_fifo,
     children,
     cleaned_up,
+    command_line,
     descendants,
     leakguard_unless_hung,
     release,
@@ -336,3 +337,21 @@ def test_interrupted_scan_stops_its_processes_and_keeps_the_old_report(
     assert report.read_text() == '{"previous": "report"}\n'
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report.json.")]
     wait_until(lambda: not any(alive(pid) for pid in tree))
+
+
+def test_a_killed_scan_leaves_no_worker_or_git_running(repo: GitRepo) -> None:
+    """SIGKILL (the OOM killer, a CI runner giving up) runs no `finally` in the main process:
+    its workers must still stop, with their git processes, and not hold its pipes for ever.
+    A worker blocked on git (here on a FIFO) never reads its pipe, so only the parent's death
+    signal can stop it."""
+    fifo = stuck_repo(repo)
+    process = start("git", str(repo.path), "--format", "json", "--jobs", "2")
+    with cleaned_up(process, fifo):
+        wait_until(lambda: any(blocked_on_fifo(pid) for pid in descendants(process.pid)))
+        tree = descendants(process.pid)
+        assert len([pid for pid in tree if "leakguard" in command_line(pid)]) == 2
+        os.kill(process.pid, signal.SIGKILL)
+        wait_until(lambda: not any(alive(pid) for pid in tree))
+        process.communicate(timeout=HANG_GUARD_SECONDS)  # no process left holds its pipes
+
+    assert process.returncode == -signal.SIGKILL
