@@ -57,7 +57,14 @@ def start(
         text=True,
         env={**os.environ, **(env or {})},
         start_new_session=True,
+        # As from a terminal: a suite run as a background job of a script (`pytest &`) starts
+        # with Ctrl-C ignored, which every process it starts would inherit.
+        preexec_fn=_ctrl_c_as_from_a_terminal,
     )
+
+
+def _ctrl_c_as_from_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def leakguard_unless_hung(
