@@ -141,3 +141,18 @@ def test_what_a_line_said_before_does_not_change_a_verdict(texts: list[tuple[str
     for text, path in fragments:
         fresh = Detector(PII_RULES, engine="python")
         assert found(warm, text, path) == found(fresh, text, path)
+
+
+def test_a_row_without_its_header_is_judged_again_under_it() -> None:
+    """A row in a later window of a large CSV has no header above it; the same row in a file
+    that starts with the header is personal data. Remembering the first verdict for the
+    second would lose the finding."""
+    detector = Detector(PII_RULES, engine="python")
+    row = f"{expand('${gen:full-name}', 'row/name')},{expand('${gen:bsn}', 'row/bsn')}\n"
+
+    def found(data: bytes, line_offset: int) -> list[str]:
+        fragment = Fragment(data, "people.csv", Origin.FILE, None, line_offset, 0)
+        return [c.rule_id for c in detector.detect(fragment).candidates]
+
+    assert "pii-nl-bsn" not in found(row.encode() * 2, 5000)  # a later window: no header
+    assert "pii-nl-bsn" in found(b"naam,bsn\n" + row.encode() * 2, 0)

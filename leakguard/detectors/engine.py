@@ -39,6 +39,10 @@ PATHS_REMEMBERED = 4096
 QUIET_LINES_BYTES = 1 << 20  # bytes of quiet lines remembered per detector (see `_detect_plain`)
 
 
+# (rule index, the line's bytes, first line of its fragment, fragment at the file's start, path)
+QuietLine = tuple[int, bytes, bool, bool, str]
+
+
 @dataclass(slots=True)
 class Detection:
     candidates: list[Candidate] = field(default_factory=list)
@@ -84,7 +88,7 @@ class Detector:
         # rule indexes stand among all the rules.
         self._without_pii: tuple[Prefilter, list[int]] | None = None
         self.generic_ids = frozenset(r.id for r in self.rules if r.provider == GENERIC_PROVIDER)
-        self._quiet: set[tuple[int, bytes, bool, str]] = set()
+        self._quiet: set[QuietLine] = set()
         self._quiet_bytes = 0
 
     def detect(self, fragment: Fragment, *, explain: bool = False, depth: int = 0) -> Detection:
@@ -122,7 +126,10 @@ class Detector:
                 continue
             line_key = None
             if quiet is not None and (start, end) == text.line_bounds(start):
-                line_key = (rule_index, data[start:end], start == 0, fragment.path)
+                # Where the line stands counts: a fragment's first line may be a CSV header,
+                # and a later window of a large file has no header at all (`Tables`).
+                at_top = fragment.line_offset == 0
+                line_key = (rule_index, data[start:end], start == 0, at_top, fragment.path)
                 if line_key in quiet:
                     continue
             recognizer = self._recognizer(rule_index)
@@ -137,12 +144,12 @@ class Detector:
                 self._remember_quiet(line_key)
         return result
 
-    def _remember_quiet(self, line_key: tuple[int, bytes, bool, str]) -> None:
+    def _remember_quiet(self, line_key: QuietLine) -> None:
         if self._quiet_bytes > QUIET_LINES_BYTES:
             self._quiet.clear()
             self._quiet_bytes = 0
         self._quiet.add(line_key)
-        self._quiet_bytes += len(line_key[1]) + len(line_key[3])
+        self._quiet_bytes += len(line_key[1]) + len(line_key[4])
 
     def _recognizer(self, rule_index: int) -> Recognizer:
         found = self._recognizers[rule_index]
