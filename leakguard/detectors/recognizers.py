@@ -47,9 +47,10 @@ class Recognizer(Protocol):
     def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]: ...
 
     def read_only_its_line(self) -> bool:
-        """After a `confirm` that found nothing: whether nothing but the window's text, whether
-        it is the file's first line and the file's path decided that. The engine then skips
-        the same line of the same file without a window (see `Detector`)."""
+        """After a `confirm` that found nothing: whether nothing decided that but the window's
+        text, its place (the fragment's first line; a fragment at the file's start) and the
+        file's path. The engine then skips the same line of the same file without a window
+        (see `Detector._detect_plain`)."""
         ...
 
 
