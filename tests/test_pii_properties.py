@@ -143,6 +143,108 @@ def test_what_a_line_said_before_does_not_change_a_verdict(texts: list[tuple[str
         assert found(warm, text, path) == found(fresh, text, path)
 
 
+# Versions of a file: lines of pieces, some indented, edited one after another.
+line_of_pieces = st.tuples(
+    st.sampled_from(["", "  ", "    "]),
+    st.lists(st.sampled_from([piece for piece in PIECES if "\n" not in piece]), max_size=6),
+).map(lambda parts: parts[0] + "".join(parts[1]))
+edit = st.tuples(
+    st.sampled_from(["insert", "replace", "delete"]), st.integers(0, 30), line_of_pieces
+)
+
+
+def versions(first: list[str], edits: list[tuple[str, int, str]]) -> list[str]:
+    lines, texts = list(first), ["\n".join(first)]
+    for kind, position, line in edits:
+        position = min(position, len(lines))
+        if kind == "insert":
+            lines.insert(position, line)
+        elif lines and kind == "replace":
+            lines[min(position, len(lines) - 1)] = line
+        elif lines:
+            del lines[min(position, len(lines) - 1)]
+        texts.append("\n".join(lines))
+    return texts
+
+
+@PROPERTY
+@given(
+    first=st.lists(line_of_pieces, min_size=1, max_size=25),
+    edits=st.lists(edit, min_size=1, max_size=6),
+    path=st.sampled_from(PATHS),
+)
+def test_each_version_of_a_file_is_judged_as_if_it_were_the_first(
+    first: list[str], edits: list[tuple[str, int, str]], path: str
+) -> None:
+    """A detector remembers what a rule said of a line with the lines and facts its verdict
+    read (`Verdicts`); in the next version of the file, with lines changed above and below,
+    it must find exactly what a fresh detector finds: every field of every candidate."""
+    warm = Detector(PII_RULES, engine="python")
+    for text in versions(first, edits):
+        fragment = Fragment(text.encode("utf-8", "surrogatepass"), path, Origin.FILE)
+        fresh = Detector(PII_RULES, engine="python")
+        assert warm.detect(fragment).candidates == fresh.detect(fragment).candidates
+
+
+@PROPERTY
+@given(lines=st.lists(line_of_pieces, min_size=1, max_size=30), path=st.sampled_from(PATHS))
+def test_an_answer_kept_for_a_line_reads_what_finding_it_read(lines: list[str], path: str) -> None:
+    """A fragment's view keeps its answers about a line (its enclosing keys, its record, the
+    tables around it); a verdict that takes a kept answer must record the lines and facts that
+    finding it read, or a verdict on another version would be taken for it."""
+    text = "\n".join(lines)
+    view = view_of(FragmentText(Fragment(text.encode("utf-8", "surrogatepass"), path, Origin.FILE)))
+
+    def reads(index: int) -> list[object]:
+        line = view.line(index)
+        questions = [
+            lambda: view.parents(index, line),
+            lambda: view.sibling_keys(index, line),
+            lambda: view.field_of(index, line, len(line) // 2, len(line)),
+            lambda: view.header_at(index),
+        ]
+        found = []
+        for question in questions:
+            view.watch(index)
+            question()
+            found.append(view.lines_read())
+        return found
+
+    first = [reads(index) for index in range(len(lines))]
+    assert [reads(index) for index in reversed(range(len(lines)))] == first[::-1]
+
+
+def test_a_line_is_judged_again_when_a_line_its_verdict_read_changed() -> None:
+    """`"value": <a BSN>` is a BSN under `bsn`, not under `product`: the line is the same in
+    each version, the key above it is not."""
+    detector = Detector(PII_RULES, engine="python")
+    number = expand("${gen:bsn}", "version/bsn")
+
+    def found(parent: str) -> list[tuple[str, int]]:
+        text = f'{{\n  "{parent}": {{\n    "value": "{number}"\n  }}\n}}\n'
+        detection = detector.detect(Fragment(text.encode(), "people.json", Origin.FILE))
+        return [(c.rule_id, c.line) for c in detection.candidates]
+
+    assert found("product") == []
+    assert found("bsn") == [("pii-nl-bsn", 3)]
+    assert found("product") == []
+
+
+def test_a_row_is_judged_again_under_another_header() -> None:
+    """A CSV file's header is a fact about the whole file: the same row says something else
+    under another header, however far below it stands."""
+    detector = Detector(PII_RULES, engine="python")
+    rows = "".join(f"{index},{expand('${gen:bsn}', f'rows/{index}')}\n" for index in range(30))
+
+    def found(header: str) -> int:
+        data = f"{header}\n{rows}".encode()
+        return len(detector.detect(Fragment(data, "people.csv", Origin.FILE)).candidates)
+
+    assert found("product,code") == 0
+    assert found("nummer,bsn") == 30
+    assert found("product,code") == 0
+
+
 def test_a_row_without_its_header_is_judged_again_under_it() -> None:
     """A row in a later window of a large CSV has no header above it; the same row in a file
     that starts with the header is personal data. Remembering the first verdict for the

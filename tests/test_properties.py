@@ -139,17 +139,16 @@ example_soup = st.lists(
     )
 )
 def test_a_line_seen_before_is_judged_as_the_first_time(texts: list[tuple[str, str]]) -> None:
-    """The detector skips a line on which a rule found nothing, judging by the line alone, in
-    later fragments of the same file; `--explain` never skips. Both must find the same, also
-    when the lines come back with other lines around them."""
+    """The detector gives a line the verdict a rule gave it in an earlier fragment of the same
+    file, with the same lines around it as far as that verdict read (`Verdicts`); `--explain`
+    always looks. Both must find the same candidates, to the last field, also when the lines
+    come back with other lines around them."""
     warm = detector("hyperscan")
     lines = [line for text, _ in texts for line in text.splitlines()]
     for text, path in [*texts, *(("\n".join(lines), path) for _, path in texts)]:
         fragment = Fragment(text.encode("utf-8", "surrogatepass"), path, Origin.FILE)
         remembered, looked_at = warm.detect(fragment), warm.detect(fragment, explain=True)
-        assert [(c.rule_id, c.line, c.column, c.value) for c in remembered.candidates] == [
-            (c.rule_id, c.line, c.column, c.value) for c in looked_at.candidates
-        ]
+        assert remembered.candidates == looked_at.candidates
 
 
 # --- windows over content -------------------------------------------------------------------

@@ -8,7 +8,7 @@ the file it sits in, whatever the engine that found it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from leakguard.detectors.checks import GENERIC_PROVIDER, drop_shadowed
@@ -28,6 +28,7 @@ from leakguard.detectors.recognizers import (
 )
 from leakguard.detectors.settings import DetectionSettings
 from leakguard.detectors.text import FragmentText
+from leakguard.detectors.verdicts import Place, Verdicts
 from leakguard.filters.paths import GlobList
 from leakguard.models import Candidate, Category, Fragment
 from leakguard.ruleset import Rule
@@ -36,11 +37,6 @@ LONG_LINE = 4096
 LONG_LINE_REACH = 1024  # bytes either side of a hit on a long line
 MULTILINE_REACH = 64 * 1024
 PATHS_REMEMBERED = 4096
-QUIET_LINES_BYTES = 1 << 20  # bytes of quiet lines remembered per detector (see `_detect_plain`)
-
-
-# (rule index, the line's bytes, first line of its fragment, fragment at the file's start, path)
-QuietLine = tuple[int, bytes, bool, bool, str]
 
 
 @dataclass(slots=True)
@@ -88,8 +84,7 @@ class Detector:
         # rule indexes stand among all the rules.
         self._without_pii: tuple[Prefilter, list[int]] | None = None
         self.generic_ids = frozenset(r.id for r in self.rules if r.provider == GENERIC_PROVIDER)
-        self._quiet: set[QuietLine] = set()
-        self._quiet_bytes = 0
+        self._verdicts = Verdicts()
 
     def detect(self, fragment: Fragment, *, explain: bool = False, depth: int = 0) -> Detection:
         """Candidates in the fragment, then in its base64/hex/percent-encoded runs (`depth`:
@@ -111,45 +106,33 @@ class Detector:
         if not hits:
             return result
         text = FragmentText(fragment)
-        data = fragment.data
         reject: Callable[[Rejection], None] | None = result.rejections.append if explain else None
-        # A whole line on which a rule found nothing, judging by the line alone, says the same
-        # in the next version of the file, and gets no window: a history holds most lines in
-        # many versions (a scan of Amsterdam/signals builds 9,538 windows instead of 23,729:
-        # the credential rules confirm 226 instead of 3,609, the Dutch rules 8,811 of 19,619).
-        # `--explain` looks again, to tell what it turned down.
-        quiet = None if explain else self._quiet
+        # A whole line is judged once for all the versions of a file that hold it with the same
+        # lines around it, as far as its verdict read them (`Verdicts`). `--explain` looks
+        # again, to tell what it turned down.
+        verdicts = None if explain else self._verdicts
         seen: set[tuple[str, int, int, str]] = set()
         for rule_index, start, end in self._windows(text, hits):
             keywords = self._line_keywords[rule_index]
             if keywords and not text.line_has_keyword(start, keywords):
                 continue
-            line_key = None
-            if quiet is not None and (start, end) == text.line_bounds(start):
-                # Where the line stands counts: a fragment's first line may be a CSV header,
-                # and a later window of a large file has no header at all (`Tables`).
-                at_top = fragment.line_offset == 0
-                line_key = (rule_index, data[start:end], start == 0, at_top, fragment.path)
-                if line_key in quiet:
-                    continue
-            recognizer = self._recognizer(rule_index)
-            found = False
-            for candidate in recognizer.confirm(text.window(start, end), reject):
-                found = True
+            found: Iterable[Candidate]
+            if verdicts is not None and (start, end) == text.line_bounds(start):
+                place = Place(rule_index, text, text.data[start:end], start)
+                known = verdicts.recall(place, self._recognizers[rule_index])
+                if known is None:
+                    recognizer = self._recognizer(rule_index)
+                    known = list(recognizer.confirm(text.window(start, end), reject))
+                    verdicts.remember(place, recognizer, known)
+                found = known
+            else:
+                found = self._recognizer(rule_index).confirm(text.window(start, end), reject)
+            for candidate in found:
                 key = (candidate.rule_id, candidate.line, candidate.column, candidate.value)
                 if key not in seen:
                     seen.add(key)
                     result.candidates.append(candidate)
-            if line_key is not None and not found and recognizer.read_only_its_line():
-                self._remember_quiet(line_key)
         return result
-
-    def _remember_quiet(self, line_key: QuietLine) -> None:
-        if self._quiet_bytes > QUIET_LINES_BYTES:
-            self._quiet.clear()
-            self._quiet_bytes = 0
-        self._quiet.add(line_key)
-        self._quiet_bytes += len(line_key[1]) + len(line_key[4])
 
     def _recognizer(self, rule_index: int) -> Recognizer:
         found = self._recognizers[rule_index]

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, Protocol
 
 from leakguard.detectors.checks import is_placeholder, shannon_entropy
 from leakguard.detectors.settings import DetectionSettings
-from leakguard.detectors.text import Window
+from leakguard.detectors.text import FragmentText, Window
 from leakguard.fingerprint import fingerprint_key, value_digest
 from leakguard.models import Candidate
 from leakguard.ruleset import Rule
@@ -38,6 +38,18 @@ class Rejection(NamedTuple):
 Reject = Callable[[Rejection], None] | None
 
 
+class Reach(NamedTuple):
+    """What a verdict read besides its window's line: lines above and below it, and facts
+    about the whole fragment by name (`Recognizer.facts` gives their values)."""
+
+    above: int = 0
+    below: int = 0
+    facts: tuple[str, ...] = ()
+
+
+LINE_ALONE = Reach()
+
+
 class Recognizer(Protocol):
     """Confirms its rule on a window. One that judges only some files may also have
     `applies_to(path) -> bool`: the engine then builds no window for its hits elsewhere."""
@@ -46,11 +58,17 @@ class Recognizer(Protocol):
 
     def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]: ...
 
-    def read_only_its_line(self) -> bool:
-        """After a `confirm` that found nothing: whether nothing decided that but the window's
-        text, its place (the fragment's first line; a fragment at the file's start) and the
-        file's path. The engine then skips the same line of the same file without a window
-        (see `Detector._detect_plain`)."""
+    def lines_read(self) -> Reach | None:
+        """After a `confirm` on a whole line: how many lines above and below it its verdict
+        read and which facts about the fragment, or None when it may have read more (the
+        whole text, a table). Besides them only the lines' place (the fragment's first line,
+        its start in the file) and the file's path may decide a verdict: the engine gives the
+        same lines in the same place of the same file, with the same facts, the same verdict
+        without a window (`leakguard.detectors.verdicts`)."""
+        ...
+
+    def facts(self, text: FragmentText, names: tuple[str, ...]) -> tuple[object, ...]:
+        """The values of facts about the fragment that `lines_read` named."""
         ...
 
 
@@ -143,8 +161,11 @@ class PatternRecognizer:
                 continue
             yield candidate_at(self.rule, window, span, value, self.reasons())
 
-    def read_only_its_line(self) -> bool:
-        return True  # the regex and the value's checks read the window's text, nothing else
+    def lines_read(self) -> Reach:
+        return LINE_ALONE  # the regex and the value's checks read the window's text alone
+
+    def facts(self, text: FragmentText, names: tuple[str, ...]) -> tuple[object, ...]:
+        return ()
 
     def refusal(self, value: str) -> str | None:
         """Why the value is not a finding, or None when it is."""

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar
 
-from leakguard.detectors.recognizers import Reject, Rejection, candidate_at
+from leakguard.detectors.recognizers import Reach, Reject, Rejection, candidate_at
 from leakguard.detectors.settings import DetectionSettings
-from leakguard.detectors.text import Window, decode
+from leakguard.detectors.text import FragmentText, Window, decode
 from leakguard.models import Candidate
 from leakguard.pii.context import Terms, other_kind, personal_fields
 from leakguard.pii.keys import opens_value
@@ -134,7 +134,7 @@ class DutchPiiRecognizer:
         self._memo: dict[Snippet, float] = {}
         self._seen: dict[tuple[str, int, int], tuple[Value, ...]] = {}
         self._seen_size = 0
-        self._line_alone = False  # see `read_only_its_line`
+        self._read: Reach | None = None  # see `lines_read`
 
     # --- hooks for subclasses ---------------------------------------------------------------
 
@@ -175,21 +175,25 @@ class DutchPiiRecognizer:
         view = view_of(window.owner)
         index = view.index_of(window)
         view.watch(index)
-        self._line_alone = False
+        self._read = None
         pending = list(self._matches(view, window, index, reject))
         if self.rule.keywords:
             pending.extend(self._beneath(view, window, reject))
         if pending:
             yield from self._scored(pending, reject)
-        else:
-            self._line_alone = not view.looked_around
+        read = view.lines_read()
+        self._read = None if read is None else Reach(index - read[0], read[1] - index, read[2])
 
-    def read_only_its_line(self) -> bool:
-        """Whether the last window held nothing by its line's text alone (and its place and
-        the file's path, which the engine's key holds too): the same line says the same in
-        another version of the file (of 38,954 lines with `naam` in a history of
-        mijn-amsterdam-frontend, 3,018 differ)."""
-        return self._line_alone
+    def lines_read(self) -> Reach | None:
+        """The lines around its own that the last window's verdict read: the keys above a
+        value, its record, the lines under `"naam": {`; and the facts about the file (its CSV
+        header). The same lines say the same in another version of the file (of 38,954 lines
+        with `naam` in a history of mijn-amsterdam-frontend, 3,018 differ)."""
+        return self._read
+
+    def facts(self, text: FragmentText, names: tuple[str, ...]) -> tuple[object, ...]:
+        view = view_of(text)
+        return tuple(view.fact_value(name) for name in names)
 
     def _matches(
         self,
@@ -339,13 +343,12 @@ class DutchPiiRecognizer:
     ) -> str | None:
         if self._word_pattern is None:
             return None
-        view.looked_around = True  # the line above, or that there is none
         # Words after the value count up to the end of its cell or string: the next field's
         # name (`"postcode": ...` after an address) is not about this value.
         after = AFTER_CELL.split(text[end : end + 40], maxsplit=1)[0]
         around = text[max(0, start - 80) : start] + " " + after
         for previous in (index - 1, index - 2):
-            if previous >= 0 and previous < view.line_count():
+            if previous >= 0:  # below the window's own line: it exists
                 line = view.line(previous)
                 if line.strip():
                     around = line[-100:] + "\n" + around
@@ -417,7 +420,7 @@ class DutchPiiRecognizer:
         """Values on the lines under a key that opens them (`geboorte:`, `"adres": {`)."""
         indent = len(line) - len(line.lstrip())
         label = not line.startswith((" ", "\t")) and line.rstrip().endswith(":")
-        for below in range(index + 1, min(view.line_count(), index + 1 + FOLLOW_LINES)):
+        for below in range(index + 1, view.clamp(index + 1 + FOLLOW_LINES)):
             text = view.line(below)
             if not text.strip():
                 continue

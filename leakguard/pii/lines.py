@@ -4,12 +4,21 @@ The detector hands a recognizer one window at a time; the Dutch detectors also l
 lines around it (a JSON object's keys, a table's header). Large files (a 10 MB CSV) must not
 cost a Python step per line, so lines are counted from a known line (the last one asked for),
 from the top when near it, and in one pass only when far down.
+
+Since `watch`, the lines record which of them were read: a verdict that read lines 10 to 14
+says the same wherever those five lines stand again, below the same number of lines above
+(the detector's verdict memo, `leakguard.detectors.verdicts`). A fact about the whole
+fragment (its CSV header, whether it holds SQL statements) is read by name with `fact`: the memo
+holds its value. Whatever reads more (the line count, a table found anywhere in the file) says
+so with `read_everything`.
 """
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from functools import cached_property
+from typing import TypeVar
 
 from leakguard.detectors.text import (
     WALK,
@@ -20,6 +29,8 @@ from leakguard.detectors.text import (
     walk_to_line,
 )
 
+_T = TypeVar("_T")
+
 
 class Lines:
     def __init__(self, owner: FragmentText) -> None:
@@ -29,10 +40,10 @@ class Lines:
         self._starts = [0]
         self._scanned = 0  # bytes searched for line starts so far
         self._anchor = (0, 0)  # (index, start) of a line found on the way (a match's line)
-        # Whether anything but the line being judged was read since `watch`: a verdict that
-        # only its own text decided can be remembered for that text (`DutchPiiRecognizer`).
-        self.looked_around = False
-        self._watched = -1
+        # The lines read since `watch`, first and last, or None once more than lines was read;
+        # and the facts read, by name.
+        self._read: tuple[int, int] | None = (0, 0)
+        self._facts: list[str] = []
 
     @property
     def line_starts(self) -> list[int]:
@@ -70,11 +81,17 @@ class Lines:
         return self.data.count(b"\n") + 1
 
     def line_count(self) -> int:
-        self.looked_around = True
+        self.read_everything()
         return self._line_count
+
+    def clamp(self, stop: int) -> int:
+        """`min(stop, line_count())`, which reads only whether the lines before `stop` exist."""
+        self.note(stop - 1)
+        return min(stop, self._line_count)
 
     def holds(self, index: int) -> bool:
         """Whether line `index` is in the fragment (the line of a window always is)."""
+        self.note(index)
         return 0 <= index < self._line_count
 
     def line_bounds(self, index: int) -> tuple[int, int]:
@@ -87,14 +104,37 @@ class Lines:
         return start, end
 
     def watch(self, index: int) -> None:
-        """Start telling (`looked_around`) whether lines other than `index` are read."""
-        self._watched = index
-        self.looked_around = False
+        """Start recording the lines read, from line `index` (a window's, read already)."""
+        self._read = (index, index)
+        self._facts = []
+
+    def note(self, index: int) -> None:
+        """Line `index` (or whether it exists) was read."""
+        read = self._read
+        if read is not None and not read[0] <= index <= read[1]:
+            self._read = (min(read[0], index), max(read[1], index))
+
+    def read_everything(self) -> None:
+        self._read = None
+
+    def fact(self, name: str, value: Callable[[], _T]) -> _T:
+        """A fact about the whole fragment, read by its name; the lines it reads are its own
+        business (its value stands for them)."""
+        read = self._read
+        found = value()
+        self._read = read
+        if read is not None and name not in self._facts:
+            self._facts.append(name)
+        return found
+
+    def lines_read(self) -> tuple[int, int, tuple[str, ...]] | None:
+        """The first and last line and the facts read since `watch`; None when more was."""
+        read = self._read
+        return None if read is None else (*read, tuple(self._facts))
 
     def line(self, index: int) -> str:
         """Line `index` (0-based in the fragment), decoded, without its line end."""
-        if index != self._watched:
-            self.looked_around = True
+        self.note(index)
         text = self._lines.get(index)
         if text is None:
             start, end = self.line_bounds(index)
@@ -115,7 +155,7 @@ class Lines:
 
     def locate(self, offset: int) -> tuple[int, int]:
         """(line index, character in that line) of byte `offset`."""
-        self.looked_around = True
+        self.read_everything()
         index = bisect.bisect_right(self.line_starts, offset) - 1
         return index, len(decode(self.data[self.line_starts[index] : offset]))
 
@@ -126,7 +166,7 @@ class Lines:
         counts lines on from the last offset it was asked for, and a window on a line below
         the detector's made it count again from the top for the detector's next window.
         """
-        self.looked_around = True
+        self.note(index)
         start, end = self.line_bounds(index)
         fragment = self.owner.fragment
         column = 1 + (fragment.column_offset if start == 0 else 0)

@@ -22,9 +22,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from leakguard.detectors.recognizers import Reject, Rejection, candidate_at, recognizer
+from leakguard.detectors.recognizers import (
+    Reach,
+    Reject,
+    Rejection,
+    candidate_at,
+    recognizer,
+)
 from leakguard.detectors.settings import DetectionSettings
-from leakguard.detectors.text import Window
+from leakguard.detectors.text import FragmentText, Window
 from leakguard.models import Candidate
 from leakguard.ruleset import Rule
 
@@ -228,8 +234,11 @@ class ProseNames:
         if parts:
             yield from self._analyze(whole, parts, reject)
 
-    def read_only_its_line(self) -> bool:
-        return False  # it reads the whole text
+    def lines_read(self) -> Reach | None:
+        return None  # it reads the whole text
+
+    def facts(self, text: FragmentText, names: tuple[str, ...]) -> tuple[object, ...]:
+        return ()
 
     def signatures(self, part: Segment) -> list[tuple[int, int]]:
         """Spans (in the segment) of names on the line under a closing formula."""

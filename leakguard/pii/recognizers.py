@@ -225,7 +225,7 @@ class AddressDetector(DutchPiiRecognizer):
     ) -> Context:
         found = super().context_of(view, text, index, start, end)
         # An address block: the street and number, then postcode and city on the next line.
-        block = not text[end:].strip(" ,") and index + 1 < view.line_count()
+        block = not text[end:].strip(" ,") and index + 1 < view.clamp(index + 2)
         if found.reason is None and block and POSTCODE_CITY.match(view.line(index + 1)):
             return Context("context: postcode and city on the next line", ("adres",))
         return found

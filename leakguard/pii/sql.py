@@ -17,6 +17,7 @@ from leakguard.pii.lines import Lines
 INSERT = re.compile(rb"(?i)\binsert\s+into\s+[\w.\"`\[\]]+\s*\(([^)]*)\)\s*values\b")
 SQL_TOKEN = re.compile(rb"'(?:[^']|'')*'?|\"(?:[^\"]|\"\")*\"?|[(),;]|[^'\"(),;]+")
 Cells = list[tuple[int, int, int]]  # (start, end, column) in bytes
+STATEMENTS = "insert statements"  # the fact (`Lines.fact`) that the fragment holds some
 
 
 class Inserts:
@@ -27,8 +28,9 @@ class Inserts:
 
     def at(self, index: int) -> tuple[tuple[str, ...], Cells] | None:
         """The columns and value cells of the INSERT whose column list is on line `index`."""
-        if not self._insert_matches:
+        if not self.any():
             return None
+        self.lines.read_everything()
         start, end = self.lines.line_bounds(index)
         for position, match in enumerate(self._insert_matches):
             if start <= match.start(1) <= end:
@@ -39,9 +41,10 @@ class Inserts:
 
     def column_of(self, index: int, text: str, start: int) -> tuple[tuple[str, ...], int] | None:
         """The statement's columns and the column of the value at text[start] on line `index`."""
-        statements = self._inserts
-        if not statements:
+        if not self.any():
             return None
+        self.lines.read_everything()
+        statements = self._inserts
         line_start, _ = self.lines.line_bounds(index)
         offset = line_start + len(text[:start].encode("utf-8", "replace"))
         position = bisect.bisect_right(statements, (offset, float("inf"))) - 1
@@ -53,6 +56,10 @@ class Inserts:
             return None
         column = cells[slot][2]
         return (columns, column) if column < len(columns) else None
+
+    def any(self) -> bool:
+        """Whether the fragment holds an INSERT statement (a fact, `Lines.fact`)."""
+        return self.lines.fact(STATEMENTS, lambda: bool(self._insert_matches))
 
     @cached_property
     def _insert_matches(self) -> list[re.Match[bytes]]:

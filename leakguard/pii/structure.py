@@ -22,8 +22,8 @@ from typing import TypeVar
 from leakguard.detectors.text import FragmentText
 from leakguard.pii.keys import array_key, indent_of, key_before, leading_key, line_keys, opening_key
 from leakguard.pii.lines import Lines
-from leakguard.pii.sql import Cells, Inserts
-from leakguard.pii.tables import ALIGNED_SUFFIXES, Table, Tables
+from leakguard.pii.sql import STATEMENTS, Cells, Inserts
+from leakguard.pii.tables import ALIGNED_SUFFIXES, FILE_HEADER, Table, Tables
 
 LOOK_BACK = 40  # lines searched upwards for an enclosing key
 SIBLINGS = 12  # lines either side searched for the keys of the same record
@@ -77,7 +77,8 @@ class FragmentView(Lines):
         self._indents: dict[int, int] = {}  # -1: a blank line
         self._leading: dict[int, str | None] = {}
         self._opening: dict[int, str | None] = {}
-        self._parents: dict[tuple[int, int], Keys] = {}
+        # (keys, the first line read to find them), by the line and its indentation
+        self._parents: dict[tuple[int, int], tuple[Keys, int]] = {}
         self._siblings: dict[tuple[int, str], Keys] = {}
 
     def field_of(self, index: int, text: str, start: int, end: int) -> Field | None:
@@ -91,7 +92,6 @@ class FragmentView(Lines):
                 lambda: self.parents(index, text),
                 lambda: self.sibling_keys(index, text),
             )
-        self.looked_around = True  # the tables, statements and keys around the line
         column = self.tables.column_of(index, text, start, end)
         if column is not None:
             table, number = column
@@ -113,12 +113,14 @@ class FragmentView(Lines):
         indent = indent_of(text)
         if indent == 0:
             return ()
-        self.looked_around = True
         known = self._parents.get((index, indent))
         if known is not None:
-            return known
+            self.note(known[1])
+            return known[0]
         found: list[str] = []
+        first = index
         for previous in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
+            first = previous
             level = self._indent(previous)
             if level < 0 or level >= indent:  # blank, or inside the same object
                 continue
@@ -128,17 +130,19 @@ class FragmentView(Lines):
             indent = level
             if level == 0 or len(found) == 3:
                 break
-        return _remember(self._parents, (index, indent_of(text)), tuple(found))
+        # Whether the search reached line 0 is the key's business (the first line read).
+        return _remember(self._parents, (index, indent_of(text)), (tuple(found), first))[0]
 
     def sibling_keys(self, index: int, text: str) -> tuple[str, ...]:
         """Keys on this line and on nearby lines at the same indentation: the record's fields."""
-        self.looked_around = True
+        first, stop = max(0, index - SIBLINGS), self.clamp(index + SIBLINGS + 1)
+        self.note(first)
         known = self._siblings.get((index, text))
         if known is not None:
             return known
         indent = indent_of(text)
         keys = list(line_keys(text))
-        for other in range(max(0, index - SIBLINGS), min(self.line_count(), index + SIBLINGS + 1)):
+        for other in range(first, stop):
             if other != index and self._indent(other) == indent:
                 key = self._leading_key(other)
                 if key is not None:
@@ -148,6 +152,7 @@ class FragmentView(Lines):
     def _indent(self, index: int) -> int:
         """Indentation of line `index` (`indent_of`), -1 for a blank line."""
         level = self._indents.get(index)
+        self.note(index)
         if level is None:
             line = self.line(index)
             level = indent_of(line) if line.strip() else -1
@@ -155,16 +160,26 @@ class FragmentView(Lines):
         return level
 
     def _leading_key(self, index: int) -> str | None:
+        self.note(index)
         if index not in self._leading:
             _remember(self._leading, index, leading_key(self.line(index)))
         return self._leading[index]
 
     def _opening_key(self, index: int) -> str | None:
+        self.note(index)
         if index not in self._opening:
             _remember(self._opening, index, opening_key(self.line(index)))
         return self._opening[index]
 
     # The tables and statements a recognizer reads whole (values under a header).
+
+    def fact_value(self, name: str) -> object:
+        """The value of a fact about the fragment (`Lines.fact`) by its name."""
+        if name == FILE_HEADER:
+            return self.tables.header_of_file()
+        if name == STATEMENTS:
+            return self.inserts.any()
+        raise KeyError(name)
 
     def may_head_values(self, index: int, line: str) -> bool:
         """Whether line `index` (its text: `line`) may be a table header or the column list of
@@ -179,15 +194,12 @@ class FragmentView(Lines):
         )
 
     def header_at(self, index: int) -> Table | None:
-        self.looked_around = True
         return self.tables.header_at(index)
 
     def table_rows(self, table: Table) -> Iterator[tuple[int, str]]:
-        self.looked_around = True
         return self.tables.rows(table)
 
     def insert_at(self, index: int) -> tuple[tuple[str, ...], Cells] | None:
-        self.looked_around = True
         return self.inserts.at(index)
 
 

@@ -27,6 +27,7 @@ RULE_CHARS = frozenset("|+:- \t")
 COPY = re.compile(rb"^COPY\s+[\w.\"]+\s*\(([^)\n]*)\)\s+FROM\s+stdin", re.MULTILINE)
 IDENTIFIER = re.compile(r"[A-Za-z_][\w.\-]*")
 ALIGNED_CELL = re.compile(r"[^\s\",\[\]]+")
+FILE_HEADER = "file header"  # the fact (`Lines.fact`) of a CSV-like file's first line
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,11 @@ class Tables:
 
     def table_for(self, index: int, text: str) -> Table | None:
         """The table whose row line `index` is, if any."""
+        if not (text.count("|") >= 2 or "\t" in text or self.suffix in ALIGNED_SUFFIXES):
+            # A row of a CSV-like file, or of no table (most lines): only the header decides.
+            table = self.header_of_file()
+            return table if table is not None and index > table.line else None
+        self.lines.read_everything()  # a table around the line, or a `COPY` anywhere above
         if index in self._tables:
             return self._tables[index]
         table = self._find_table(index, text)
@@ -82,6 +88,9 @@ class Tables:
         if self.suffix in ALIGNED_SUFFIXES:
             return self._aligned_table(index, text)
         return None
+
+    def header_of_file(self) -> Table | None:
+        return self.lines.fact(FILE_HEADER, lambda: self.file_table)
 
     @cached_property
     def file_table(self) -> Table | None:
@@ -125,21 +134,22 @@ class Tables:
     def header_at(self, index: int) -> Table | None:
         """The table whose header is line `index`: a CSV file's first line, a Markdown or psql
         header (the line above its rule), a pg_dump `COPY` line."""
-        table = self.file_table
+        table = self.header_of_file()
         if table is not None and table.line == index:
             return table
         line = self.lines.line(index)
         if (
             "|" in line
-            and index + 1 < self.lines.line_count()
+            and index + 1 < self.lines.clamp(index + 2)
             and is_table_rule(self.lines.line(index + 1))
         ):
             return self._pipe_header(index)
         if line.startswith("COPY "):
+            self.lines.read_everything()
             for copy_line, columns in self._copies:
                 if copy_line == index:
                     return Table(columns, (), "\t", index, "copy")
-        if self.suffix in ALIGNED_SUFFIXES and index + 1 < self.lines.line_count():
+        if self.suffix in ALIGNED_SUFFIXES and index + 1 < self.lines.clamp(index + 2):
             table = self._aligned_table(index + 1, self.lines.line(index + 1))
             if table is not None and table.line == index:
                 return table
@@ -147,6 +157,7 @@ class Tables:
 
     def rows(self, table: Table) -> Iterator[tuple[int, str]]:
         """(index, text) of each row of a table, from its header down to where it ends."""
+        self.lines.read_everything()
         first = table.line + (2 if table.kind == "pipe" else 1)
         for index in range(first, self.lines.line_count()):
             text = self.lines.line(index)

@@ -1,0 +1,132 @@
+"""`Verdicts`: what a rule said of a line, remembered with the lines that decided it.
+
+A history holds most lines of a file in many versions, and a rule says the same of a line in
+each of them as long as the lines its verdict read are the same. A recognizer tells after each
+`confirm` how far around its window's line it read (`Recognizer.lines_read`): none for a
+credential rule, the keys above a value and its record for a Dutch detector, everything for
+names in prose (never remembered); and which facts about the whole file it read (a CSV
+header). The verdict is remembered under the bytes of those lines, their place (whether they
+start the fragment, whether the fragment starts the file), the facts' values and the file's
+path. In a later version the same line is looked up with the reach of its last verdict; where
+those lines and facts are the same again, so is the verdict, candidates and all, moved to the
+line's new number. A verdict is a function of what it read, so it is the verdict a window would
+have given: property tests (`tests/test_properties.py`, `tests/test_pii_properties.py`) hold the
+detector to that, field by field, over versions of a file edited line by line.
+
+A scan of Amsterdam/mijn-amsterdam-frontend judged the 1,453 lines with `naam` of a test file
+of persons in each of its seven versions, reading the keys around each of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import NamedTuple
+
+from leakguard.detectors.recognizers import Reach, Recognizer
+from leakguard.detectors.text import FragmentText, walk_to_line
+from leakguard.models import Candidate
+
+REMEMBERED_BYTES = 4 << 20  # lines and candidates remembered per detector, then it starts again
+HASHED_FROM = 256  # longer stretches of lines are keyed by a digest
+
+
+class Place(NamedTuple):
+    """A whole-line window of a rule: the line's bytes and where they start in the fragment."""
+
+    rule_index: int
+    text: FragmentText
+    line: bytes
+    start: int
+
+    def number(self) -> int:
+        """The 1-based line in the file (counted only for a verdict with candidates)."""
+        return self.text.line_number(self.start)
+
+
+# (rule index, the lines' bytes or their digest, digested, lines above the window's, first line
+# of the fragment, fragment at the file's start, column where the fragment starts, path, the
+# values of the facts read)
+VerdictKey = tuple[int, bytes, bool, int, bool, bool, int, str, tuple[object, ...]]
+
+
+class Verdicts:
+    """The verdicts of one detector (one per process), bounded in bytes."""
+
+    def __init__(self, limit: int = REMEMBERED_BYTES) -> None:
+        self._limit = limit
+        self._size = 0
+        # The reach of the last verdict on a line.
+        self._reach: dict[tuple[int, bytes, str], Reach] = {}
+        # Candidates with their lines counted from the window's line.
+        self._said: dict[VerdictKey, tuple[Candidate, ...]] = {}
+
+    def recall(self, place: Place, recognizer: Recognizer | None) -> list[Candidate] | None:
+        """The verdict on the window at `place`, if the lines it would read were judged."""
+        reach = self._reach.get((place.rule_index, place.line, place.text.fragment.path))
+        if reach is None or recognizer is None:
+            return None
+        facts = recognizer.facts(place.text, reach.facts) if reach.facts else ()
+        key = _key(place, reach.above, reach.below, facts)
+        said = None if key is None else self._said.get(key)
+        if not said:
+            return None if said is None else []
+        number = place.number()
+        return [c._replace(line=c.line + number, end_line=c.end_line + number) for c in said]
+
+    def remember(self, place: Place, recognizer: Recognizer, found: list[Candidate]) -> None:
+        """Keep the verdict the recognizer gave at `place`, with what it read (`lines_read`)
+        and the lines of its candidates, whose texts (and the line before each, for allow
+        comments) the candidates hold."""
+        read = recognizer.lines_read()
+        if read is None:
+            return
+        above, below, names = read
+        number = place.number() if found else 0
+        for candidate in found:
+            before = 1 if candidate.line > 1 else 0
+            above = max(above, number - candidate.line + before)
+            below = max(below, candidate.end_line - number)
+        facts = recognizer.facts(place.text, names) if names else ()
+        key = _key(place, above, below, facts)
+        if key is None:
+            return
+        if self._size > self._limit:
+            self._reach.clear()
+            self._said.clear()
+            self._size = 0
+        self._reach[(place.rule_index, place.line, place.text.fragment.path)] = Reach(
+            above, below, names
+        )
+        self._said[key] = tuple(
+            c._replace(line=c.line - number, end_line=c.end_line - number) for c in found
+        )
+        self._size += len(place.line) + len(key[1]) + 200 * len(found)
+
+
+def _key(place: Place, above: int, below: int, facts: tuple[object, ...]) -> VerdictKey | None:
+    """The key of the lines from `above` lines above the window's line to `below` below it;
+    None when the fragment has fewer lines above. Lines past the end are part of the key as
+    missing: the bytes then hold fewer line ends than lines."""
+    data = place.text.data
+    known = (0, place.start)  # lines counted from the window's
+    first = walk_to_line(data, known, -above) if above else place.start
+    if first is None:
+        return None
+    after = walk_to_line(data, known, below + 1)
+    lines = data[first : len(data) if after is None else after]
+    digested = len(lines) > HASHED_FROM
+    if digested:
+        lines = hashlib.blake2b(lines, digest_size=16).digest()
+    fragment = place.text.fragment
+    top = first == 0
+    return (
+        place.rule_index,
+        lines,
+        digested,
+        above,
+        top,
+        fragment.line_offset == 0,
+        fragment.column_offset if top else 0,
+        fragment.path,
+        facts,
+    )
