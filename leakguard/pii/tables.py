@@ -60,7 +60,8 @@ class Tables:
 
     def table_for(self, index: int, text: str) -> Table | None:
         """The table whose row line `index` is, if any."""
-        if not (text.count("|") >= 2 or "\t" in text or self.suffix in ALIGNED_SUFFIXES):
+        pipes = "|" in text and text.count("|") >= 2  # `in` first: a window may be megabytes
+        if not (pipes or "\t" in text or self.suffix in ALIGNED_SUFFIXES):
             # A row of a CSV-like file, or of no table (most lines): only the header decides.
             table = self.header_of_file()
             return table if table is not None and index > table.line else None
