@@ -67,6 +67,9 @@ CASES = [
     ["*/fixtures/*"],
     ["/tests/fixtures/deep"],
     ["te*/fix*/"],
+    # Patterns for any directory share one prefix in `GlobList`'s first test; mixed with others.
+    ["*.lock", "**/settings.py", "/tests/fixtures/deep", "[!a]pp.py", "x\\?y.txt", "docs/"],
+    ["package-lock.json", "tests/**", "!tests/unit/**", "*.md", "a/*/c", "**/fixtures/**"],
 ]
 
 
