@@ -7,6 +7,12 @@ and on the workers' process sentinels together, so a worker that dies (killed, o
 is noticed at once: the units it held come back as "not scanned" issues that name them, and
 the remaining workers carry on. When none is left, the scan stops with a `ScanError`.
 
+Each path has a home worker, which gets its versions: the verdicts a worker remembers are per
+path (`leakguard.detectors.verdicts`), and two workers that each met every version of a file
+judged its lines twice (on Amsterdam/mijn-amsterdam-frontend the Dutch rules confirmed 25,886
+windows against 16,616 in one process). A worker with nothing of its own takes another's units
+rather than wait: a file with 604 versions (a lock file) must not leave the other worker idle.
+
 A worker answers once per batch for the units that held nothing, and at once for a unit with
 candidates or issues: on two cores a message per unit woke the parent (and the scheduler)
 12,000 times on a history of small files, a fifth of the scan's CPU. When a worker dies, a
@@ -25,7 +31,6 @@ import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext
 from multiprocessing.process import BaseProcess
@@ -39,6 +44,7 @@ from leakguard.sources import ScanUnit
 
 BATCH = 64
 IN_FLIGHT = 2  # batches queued per worker, so none waits for the parent
+ROUTED = 4 * BATCH  # units per worker held by the parent for their home worker, at most
 # Test hook (tests/test_hostile_faults.py): cap each worker's address space at its size after
 # the fork plus this many bytes, to show that a worker out of memory fails the scan closed.
 MEMORY_HEADROOM_VARIABLE = "LEAKGUARD_TEST_WORKER_MEMORY_HEADROOM"
@@ -50,6 +56,7 @@ class Worker:
     connection: Connection
     begun: Any  # shared with the worker: how many units it has started to scan
     pending: deque[ScanUnit] = field(default_factory=deque)  # sent, result not back yet
+    waiting: deque[ScanUnit] = field(default_factory=deque)  # routed to it, not sent yet
     answered: int = 0  # units whose result came back
 
     @classmethod
@@ -107,18 +114,17 @@ def _dispatch_with(
     selector: selectors.BaseSelector, workers: list[Worker], units: Iterator[ScanUnit]
 ) -> Iterator[UnitResult]:
     live = list(workers)
-    exhausted = False
+    router = Router(units)
     last_death = ""
     while True:
         # A batch per worker in turn: a scan of a hundred units reaches every worker.
         for _ in range(IN_FLIGHT):
             for worker in list(live):
-                if exhausted or len(worker.pending) > (IN_FLIGHT - 1) * BATCH:
+                if len(worker.pending) > (IN_FLIGHT - 1) * BATCH:
                     continue
-                batch = list(islice(units, BATCH))
+                batch = router.batch_for(worker, live)
                 if not batch:
-                    exhausted = True
-                    break
+                    continue
                 worker.pending.extend(batch)
                 try:
                     send(worker.connection, batch)
@@ -126,9 +132,10 @@ def _dispatch_with(
                     selector.unregister(worker.connection)
                     selector.unregister(worker.process.sentinel)
                     live.remove(worker)
+                    router.reroute(worker, live)
                     last_death = _death(worker)
                     yield from _lost(worker, last_death)
-        if exhausted and not any(worker.pending for worker in live):
+        if router.exhausted and not any(worker.pending or worker.waiting for worker in live):
             return
         if not live:
             raise ScanError(
@@ -156,8 +163,47 @@ def _dispatch_with(
                 while worker.pending and worker.connection.poll():
                     yield from _replies(worker)
             live.remove(worker)
+            router.reroute(worker, live)
             last_death = _death(worker)
             yield from _lost(worker, last_death)
+
+
+class Router:
+    """Takes units from the source for the workers: each to its path's home worker, at most
+    `ROUTED` a worker ahead of what was sent."""
+
+    def __init__(self, units: Iterator[ScanUnit]) -> None:
+        self._units = units
+        self.exhausted = False
+
+    def batch_for(self, worker: Worker, live: list[Worker]) -> list[ScanUnit]:
+        """Up to `BATCH` units for `worker`: its own, else those of the worker with most."""
+        own = worker.waiting
+        while len(own) < BATCH and not self.exhausted:
+            if sum(len(other.waiting) for other in live) >= ROUTED * len(live):
+                break
+            unit = next(self._units, None)
+            if unit is None:
+                self.exhausted = True
+                break
+            _route(unit, live)
+        if not own:
+            own = max(live, key=lambda other: len(other.waiting)).waiting
+        return [own.popleft() for _ in range(min(BATCH, len(own)))]
+
+    def reroute(self, dead: Worker, live: list[Worker]) -> None:
+        """The units a dead worker had not been sent go to the others."""
+        while dead.waiting and live:
+            _route(dead.waiting.popleft(), live)
+
+
+def _route(unit: ScanUnit, live: list[Worker]) -> None:
+    """To the path's home worker, unless it is two batches behind another: a worker slowed by a
+    large file (a lock file in 604 versions) passes its new units on instead of holding them."""
+    home = live[hash(unit.path) % len(live)]
+    shortest = min(live, key=lambda worker: len(worker.waiting))
+    target = home if len(home.waiting) <= len(shortest.waiting) + 2 * BATCH else shortest
+    target.waiting.append(unit)
 
 
 def _replies(worker: Worker) -> list[UnitResult]:

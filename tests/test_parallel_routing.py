@@ -1,0 +1,93 @@
+"""Which worker gets which unit: a path's versions go to one worker, and no worker idles while
+another has units waiting. The scans themselves (findings with any --jobs, workers that die)
+are tested against real repositories in test_history.py and test_hostile_faults.py."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from leakguard.models import Origin
+from leakguard.parallel import BATCH, Router, Worker
+from leakguard.sources import ScanUnit
+
+
+def worker() -> Worker:
+    # Routing reads only the queues: no process or pipe behind this one.
+    none: Any = None
+    return Worker(process=none, connection=none, begun=none)
+
+
+def versions(paths: int, commits: int) -> Iterator[ScanUnit]:
+    """The changed files of `commits` commits, each changing one to five of `paths` files."""
+    choose = random.Random(7)
+    sequence = 0
+    for _ in range(commits):
+        for index in choose.sample(range(paths), choose.randint(1, 5)):
+            yield ScanUnit(f"src/file{index}.py", Origin.GIT, sequence)
+            sequence += 1
+
+
+def drain(router: Router, workers: list[Worker]) -> dict[str, Counter[int]]:
+    """Take batches in turn, as the dispatcher does for workers that keep up; which worker got
+    each path's versions."""
+    got: dict[str, Counter[int]] = {}
+    while True:
+        batches = [router.batch_for(each, workers) for each in workers]
+        if not any(batches):
+            return got
+        for number, batch in enumerate(batches):
+            for unit in batch:
+                got.setdefault(unit.path, Counter())[number] += 1
+
+
+def test_the_versions_of_a_path_go_to_one_worker_as_far_as_the_load_allows() -> None:
+    """Each path has a home worker; a worker that falls two batches behind passes units on
+    (paths are spread by their hash, never evenly). Handed out in batches of 64 in turn, with
+    no routing, a path's versions are split about evenly between two workers."""
+    workers = [worker(), worker()]
+    units = list(versions(paths=40, commits=400))
+    got = drain(Router(iter(units)), workers)
+    at_home = sum(max(counts.values()) for counts in got.values())
+    assert at_home >= 0.85 * len(units)
+    shares = [sum(counts[number] for counts in got.values()) for number in (0, 1)]
+    assert abs(shares[0] - shares[1]) <= 2 * BATCH
+
+
+def test_a_worker_without_units_of_its_own_takes_another_workers() -> None:
+    workers = [worker(), worker()]
+    router = Router(ScanUnit("package-lock.json", Origin.GIT, n) for n in range(100))
+    other = workers[1 - hash("package-lock.json") % 2]
+    taken = router.batch_for(other, workers)
+    assert len(taken) == BATCH  # not at home, and less than two batches behind: taken
+    assert {unit.path for unit in taken} == {"package-lock.json"}
+
+
+def test_units_routed_to_a_dead_worker_go_to_the_others() -> None:
+    workers = [worker(), worker(), worker()]
+    router = Router(versions(paths=30, commits=40))
+    router.batch_for(workers[0], workers)  # fills every queue a little
+    dead = max(workers, key=lambda each: len(each.waiting))
+    held = list(dead.waiting)
+    assert held
+    live = [each for each in workers if each is not dead]
+    router.reroute(dead, live)
+    assert not dead.waiting
+    waiting = [unit for each in live for unit in each.waiting]
+    assert set(held) <= set(waiting)
+
+
+def test_every_unit_is_handed_out_once() -> None:
+    workers = [worker(), worker()]
+    units = list(versions(paths=7, commits=300))
+    handed: list[ScanUnit] = []
+    router = Router(iter(units))
+    while batches := [router.batch_for(each, workers) for each in workers]:
+        if not any(batches):
+            break
+        for batch in batches:
+            handed.extend(batch)
+    assert router.exhausted
+    assert sorted(handed) == sorted(units)
