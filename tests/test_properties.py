@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from leakguard.config import Config, load_config
+from leakguard.detectors import previous_versions
 from leakguard.detectors.engine import Detector
 from leakguard.detectors.text import FragmentText
 from leakguard.errors import ConfigError, GitError, RuleError
@@ -149,6 +150,63 @@ def test_a_line_seen_before_is_judged_as_the_first_time(texts: list[tuple[str, s
         fragment = Fragment(text.encode("utf-8", "surrogatepass"), path, Origin.FILE)
         remembered, looked_at = warm.detect(fragment), warm.detect(fragment, explain=True)
         assert remembered.candidates == looked_at.candidates
+
+
+# Versions of a file edited line by line: the rules' examples and counter-examples, lines that
+# let a prefilter hit run across a line end (blank, spaces, a key without its value), and long
+# lines (confirmed in windows around their hits).
+version_line = (
+    st.sampled_from(example_lines)
+    | st.sampled_from(["", "  ", "\t", "password =", "token:", "=", '"', "key = \\", "-" * 5])
+    | st.sampled_from(example_lines).map(lambda line: "a " * 2100 + line + " b" * 300)
+)
+line_edit = st.tuples(
+    st.sampled_from(["insert", "replace", "delete", "join"]), st.integers(0, 30), version_line
+)
+
+
+def edited_versions(first: list[str], edits: list[tuple[str, int, str]]) -> list[str]:
+    lines, texts = list(first), ["\n".join(first)]
+    for kind, position, line in edits:
+        position = min(position, len(lines))
+        if kind == "insert":
+            lines.insert(position, line)
+        elif lines and kind == "replace":
+            lines[min(position, len(lines) - 1)] = line
+        elif lines and kind == "delete":
+            del lines[min(position, len(lines) - 1)]
+        elif position + 1 < len(lines):  # two lines become one
+            lines[position : position + 2] = [lines[position] + lines[position + 1]]
+        texts.append("\n".join(lines))
+    return texts
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "python"])
+@PROPERTY
+@given(
+    first=st.lists(version_line, min_size=1, max_size=20),
+    edits=st.lists(line_edit, min_size=1, max_size=6),
+    path=st.sampled_from(["a.py", "b.json", "c.csv", "README.md", "package-lock.json"]),
+    trailing_newline=st.booleans(),
+)
+def test_a_version_scanned_where_it_changed_finds_what_a_whole_scan_finds(
+    engine: str,
+    first: list[str],
+    edits: list[tuple[str, int, str]],
+    path: str,
+    trailing_newline: bool,
+) -> None:
+    """Each version of a file goes through the prefilter only where it differs from the last
+    version of its path (`PreviousVersions`), the rest keeping that version's hits; `--explain`
+    scans it whole. Both must find the same candidates, to the last field."""
+    warm = detector(engine)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(previous_versions, "SMALLEST", 0)  # the property holds at any size
+        for text in edited_versions(first, edits):
+            data = (text + "\n" * trailing_newline).encode("utf-8", "surrogatepass")
+            fragment = Fragment(data, path, Origin.FILE)
+            carried, whole = warm.detect(fragment), warm.detect(fragment, explain=True)
+            assert carried.candidates == whole.candidates
 
 
 # --- windows over content -------------------------------------------------------------------

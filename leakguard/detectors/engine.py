@@ -20,6 +20,7 @@ from leakguard.detectors.prefilter import (
     build_prefilter,
     triggers_for,
 )
+from leakguard.detectors.previous_versions import LineScan, PreviousVersions
 from leakguard.detectors.recognizers import (
     Recognizer,
     Rejection,
@@ -85,19 +86,20 @@ class Detector:
         self._without_pii: tuple[Prefilter, list[int]] | None = None
         self.generic_ids = frozenset(r.id for r in self.rules if r.provider == GENERIC_PROVIDER)
         self._verdicts = Verdicts()
+        self._previous = PreviousVersions()
 
     def detect(self, fragment: Fragment, *, explain: bool = False, depth: int = 0) -> Detection:
         """Candidates in the fragment, then in its base64/hex/percent-encoded runs (`depth`:
         levels of decoding already done, see `decoding`)."""
-        result = self._detect_plain(fragment, explain=explain)
+        result = self._detect_plain(fragment, explain=explain, top=depth == 0)
         if depth < MAX_DEPTH and result.may_hold_encoded:
             result.candidates.extend(decoded_candidates(self, fragment, result.candidates, depth))
         result.candidates = drop_shadowed(result.candidates, self.generic_ids)
         return result
 
-    def _detect_plain(self, fragment: Fragment, *, explain: bool) -> Detection:
+    def _detect_plain(self, fragment: Fragment, *, explain: bool, top: bool) -> Detection:
         result = Detection()
-        hits = self._prefilter_hits(fragment)
+        hits = self._prefilter_hits(fragment, versioned=top and not explain)
         if any(hit[0] == ENCODED for hit in hits):
             result.may_hold_encoded = True
             hits = [hit for hit in hits if hit[0] != ENCODED]
@@ -158,18 +160,32 @@ class Detector:
             self._turned_away[path] = away
         return [hit for hit in hits if hit[0] not in away] if away else hits
 
-    def _prefilter_hits(self, fragment: Fragment) -> list[Hit]:
-        if self._pii_skip.match(fragment.path) is None:
-            return self.prefilter.scan(fragment.data)
+    def _prefilter_hits(self, fragment: Fragment, *, versioned: bool) -> list[Hit]:
+        """The prefilter's hits. A file's start (`versioned`: not decoded text, not under
+        `--explain`, whose rejections would tell of a changed line's stray hits) is scanned
+        only where it differs from the last version of its path (`PreviousVersions`)."""
+        scan = self._line_scan(fragment.path)
+        data = fragment.data
+        if versioned and fragment.line_offset == 0 and fragment.column_offset == 0:
+            return self._previous.hits(fragment.path, data, scan)
+        return scan(data, 0, len(data))
+
+    def _line_scan(self, path: str) -> LineScan:
+        if self._pii_skip.match(path) is None:
+            return self.prefilter.scan
         if self._without_pii is None:
             kept = [i for i, rule in enumerate(self.rules) if rule.category is not Category.PII]
             subset = build_prefilter([self.rules[i] for i in kept], self._engine)
             self._without_pii = (subset, kept)
         prefilter, kept = self._without_pii
-        return [
-            (rule if rule == ENCODED else kept[rule], offset)
-            for rule, offset in prefilter.scan(fragment.data)
-        ]
+
+        def scan(data: bytes, start: int, end: int) -> list[Hit]:
+            return [
+                (rule if rule == ENCODED else kept[rule], offset)
+                for rule, offset in prefilter.scan(data, start, end)
+            ]
+
+        return scan
 
     def _windows(self, text: FragmentText, hits: list[Hit]) -> list[tuple[int, int, int]]:
         """Windows to confirm, per rule, overlapping ones merged, in file order."""

@@ -43,7 +43,10 @@ NAMED_GROUP = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 class Prefilter(Protocol):
     name: str
 
-    def scan(self, data: bytes) -> list[Hit]: ...
+    def scan(self, data: bytes, start: int = 0, end: int | None = None) -> list[Hit]:
+        """The hits of `data[start:end]`, at offsets in `data`. `start` and `end` lie at line
+        boundaries (after a newline, or at an end of `data`)."""
+        ...
 
 
 class Trigger(NamedTuple):
@@ -105,19 +108,29 @@ class PythonPrefilter:
             if not trigger.literal
         ]
 
-    def scan(self, data: bytes) -> list[Hit]:
+    def scan(self, data: bytes, start: int = 0, end: int | None = None) -> list[Hit]:
+        lines = _lines(data, start, end)
         hits: list[Hit] = []
         if self._keyword_rules:
-            lowered = data.lower()
+            lowered = lines.lower()
             for keyword, rule_indexes in self._keyword_rules.items():
                 position = lowered.find(keyword)
                 while position != -1:
-                    hits.extend((rule_index, position) for rule_index in rule_indexes)
+                    hits.extend((rule_index, start + position) for rule_index in rule_indexes)
                     position = lowered.find(keyword, position + 1)
         for rule_index, regex in self._regexes:
-            hits.extend((rule_index, offset) for offset in _line_starts_of_matches(regex, data))
-        hits.append((ENCODED, 0))  # not looked for: decoding decides for itself
+            hits.extend(
+                (rule_index, start + offset) for offset in _line_starts_of_matches(regex, lines)
+            )
+        hits.append((ENCODED, start))  # not looked for: decoding decides for itself
         return hits
+
+
+def _lines(data: bytes, start: int, end: int | None) -> bytes:
+    """`data[start:end]`, without a copy when that is all of it."""
+    if start == 0 and (end is None or end == len(data)):
+        return data
+    return data[start:end]
 
 
 # A long line is confirmed in windows around its hits (engine.LONG_LINE_REACH, 1024 bytes each
@@ -201,20 +214,24 @@ class HyperscanPrefilter:
         # Should Hyperscan ever refuse a signal pattern, decoding decides for itself.
         self._always_encoded = any(i >= self._encoded_from for i in rejected)
 
-    def scan(self, data: bytes) -> list[Hit]:
+    def scan(self, data: bytes, start: int = 0, end: int | None = None) -> list[Hit]:
+        lines = _lines(data, start, end)
         hits: list[Hit] = []
-        if data and self._database is not None:
+        if lines and self._database is not None:
             trigger_rule = self._trigger_rule
             append = hits.append
+            last = start - 1  # a match ending at `stop` in `lines` ends at this + stop in data
 
-            def on_match(trigger: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
-                append((trigger_rule[trigger], end - 1 if end else 0))
+            def on_match(trigger: int, _from: int, stop: int, _flags: int, _ctx: object) -> None:
+                append((trigger_rule[trigger], last + stop if stop else start))
 
-            self._database.scan(data, match_event_handler=on_match)
+            self._database.scan(lines, match_event_handler=on_match)
         for rule_index, regex in self._rejected:
-            hits.extend((rule_index, offset) for offset in _line_starts_of_matches(regex, data))
+            hits.extend(
+                (rule_index, start + offset) for offset in _line_starts_of_matches(regex, lines)
+            )
         if self._always_encoded:
-            hits.append((ENCODED, 0))
+            hits.append((ENCODED, start))
         return hits
 
 

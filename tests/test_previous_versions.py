@@ -1,0 +1,134 @@
+"""`PreviousVersions`: which lines of a file's next version are scanned, and which keep hits.
+
+That the candidates stay the same is a property test (`test_properties.py`,
+`test_a_version_scanned_where_it_changed_finds_what_a_whole_scan_finds`); here, that the parts
+it relies on are what they say.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leakguard.detectors.prefilter import ENCODED, Hit
+from leakguard.detectors.previous_versions import (
+    SMALLEST,
+    PreviousVersions,
+    changed_lines,
+    common_prefix,
+    common_suffix,
+)
+
+lines = st.lists(st.sampled_from(["", "a", "ab", "b", "aab", "x" * 5000, "\r"]), max_size=12)
+
+
+def joined(parts: list[str], trailing: bool) -> bytes:
+    return ("\n".join(parts) + "\n" * trailing).encode()
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=lines, new=lines, old_trailing=st.booleans(), new_trailing=st.booleans())
+def test_changed_lines_lie_between_lines_both_versions_share(
+    old: list[str], new: list[str], old_trailing: bool, new_trailing: bool
+) -> None:
+    before, after = joined(old, old_trailing), joined(new, new_trailing)
+    start, end = changed_lines(before, after)
+    shift = len(before) - len(after)
+
+    assert 0 <= start <= end <= len(after)
+    assert start <= end + shift  # the parts kept do not overlap in the old version either
+    assert after[:start] == before[:start]
+    assert after[end:] == before[end + shift :]
+    assert start == 0 or after[start - 1 : start] == b"\n"
+    if end < len(after):  # what is kept after the change starts a line in both versions
+        assert end == 0 or after[end - 1 : end] == b"\n"
+        assert end + shift == 0 or before[end + shift - 1 : end + shift] == b"\n"
+    if before == after:
+        assert start == end
+
+
+@given(a=st.binary(max_size=300), b=st.binary(max_size=300), limit=st.integers(0, 300))
+def test_common_ends_are_the_longest_within_the_limit(a: bytes, b: bytes, limit: int) -> None:
+    def expected(x: bytes, y: bytes) -> int:
+        most = min(limit, len(x), len(y))
+        return next((i for i in range(most) if x[i] != y[i]), most)
+
+    assert common_prefix(a, b, min(limit, len(a), len(b))) == expected(a, b)
+    assert common_suffix(a, b, min(limit, len(a), len(b))) == expected(a[::-1], b[::-1])
+
+
+def test_common_ends_of_a_megabyte_are_found_to_the_byte() -> None:
+    data = bytes(range(256)) * 4096
+    for place in (0, 1, 4095, 4096, 700_001, len(data) - 1):
+        changed = bytearray(data)
+        changed[place] ^= 0xFF
+        assert common_prefix(data, bytes(changed), len(data)) == place
+        assert common_suffix(data, bytes(changed), len(data)) == len(data) - place - 1
+
+
+class CountingScan:
+    """A prefilter stand-in: a hit at each `k`, and a record of the bytes it was given."""
+
+    def __init__(self) -> None:
+        self.scanned: list[bytes] = []
+
+    def __call__(self, data: bytes, start: int, end: int) -> list[Hit]:
+        self.scanned.append(data[start:end])
+        hits: list[Hit] = [(0, i) for i in range(start, end) if data[i : i + 1] == b"k"]
+        if b"=" in data[start:end]:
+            hits.append((ENCODED, start))
+        return hits
+
+
+def test_a_changed_line_of_a_large_file_is_the_only_line_scanned() -> None:
+    lines_of_file = [f"line {n} k".encode() for n in range(SMALLEST // 2)]
+    first = b"\n".join(lines_of_file) + b"\n"
+    lines_of_file[len(lines_of_file) // 3] = b"changed line k k"
+    second = b"\n".join(lines_of_file) + b"\n"
+    scan = CountingScan()
+    versions = PreviousVersions()
+
+    versions.hits("big.txt", first, scan)
+    carried = versions.hits("big.txt", second, scan)
+
+    assert scan.scanned[-1] == b"changed line k k\n"
+    assert sorted(carried) == sorted(scan(second, 0, len(second)))
+
+
+def test_inserted_and_removed_lines_move_the_hits_after_them() -> None:
+    scan = CountingScan()
+    versions = PreviousVersions()
+    body = b"".join(b"row %d with k\n" % n for n in range(SMALLEST // 4))
+    for text in (body, b"new k\nnew\n" + body, body[: len(body) // 2] + body, body[5000:]):
+        assert sorted(versions.hits("f.txt", text, scan)) == sorted(scan(text, 0, len(text)))
+
+
+def test_the_encoded_signal_is_kept_from_the_previous_version() -> None:
+    """Hits report encoded text once per scan: whether the kept lines hold some is not known
+    from the hits, so a version whose previous one had the signal gets it too."""
+    scan = CountingScan()
+    versions = PreviousVersions()
+    body = b"plain line\n" * (SMALLEST // 4)
+    versions.hits("f.txt", b"token=abc\n" + body, scan)
+
+    carried = versions.hits("f.txt", b"other\n" + body, scan)
+
+    assert (ENCODED, 0) in carried
+
+
+def test_small_files_are_scanned_whole_and_memory_stays_bounded() -> None:
+    scan = CountingScan()
+    versions = PreviousVersions(limit=5 * SMALLEST)
+    small = b"k\n" * 10
+    versions.hits("small.txt", small, scan)
+    versions.hits("small.txt", small, scan)
+    assert scan.scanned == [small, small]
+
+    files = {f"{n}.txt": b"%02d line\n" % n * (SMALLEST // 8) for n in range(20)}
+    for path, data in files.items():
+        versions.hits(path, data, scan)
+        assert 0 < versions.size <= 5 * SMALLEST
+    scanned = len(scan.scanned)
+    versions.hits("19.txt", files["19.txt"], scan)  # the latest are kept: nothing to scan
+    versions.hits("0.txt", files["0.txt"], scan)  # the first were let go: scanned whole
+    assert scan.scanned[scanned:] == [files["0.txt"]]
