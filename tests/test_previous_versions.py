@@ -7,16 +7,19 @@ it relies on are what they say.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from leakguard.detectors import previous_versions
 from leakguard.detectors.prefilter import ENCODED, Hit
 from leakguard.detectors.previous_versions import (
     SMALLEST,
     PreviousVersions,
-    changed_lines,
+    Stretch,
     common_prefix,
     common_suffix,
+    unchanged_lines,
 )
 
 lines = st.lists(st.sampled_from(["", "a", "ab", "b", "aab", "x" * 5000, "\r"]), max_size=12)
@@ -26,25 +29,53 @@ def joined(parts: list[str], trailing: bool) -> bytes:
     return ("\n".join(parts) + "\n" * trailing).encode()
 
 
+def assert_shared(before: bytes, after: bytes, stretches: list[Stretch]) -> None:
+    """Each stretch: the same bytes in both versions, whole lines in both, in order and apart."""
+    ends = [0, 0]
+    for stretch in stretches:
+        start, old_start, size = stretch
+        assert size > 0
+        assert start >= ends[0]  # in order, apart in both versions
+        assert old_start >= ends[1]
+        assert after[start : start + size] == before[old_start : old_start + size]
+        for data, first in ((after, start), (before, old_start)):
+            assert first == 0 or data[first - 1 : first] == b"\n"  # starts a line
+        last_byte = after[start + size - 1 : start + size]
+        at_ends = start + size == len(after) and old_start + size == len(before)
+        assert last_byte == b"\n" or at_ends  # ends a line in both
+        ends = [start + size, old_start + size]
+
+
+def test_a_line_grown_at_its_start_is_not_kept() -> None:
+    """The widest agreement around an anchor may start inside a line ("ab" in the old
+    version, "aab" in the new): only from the next line on is it kept."""
+    rows = [b"row %03d\n" % n for n in range(300)]
+    before = b"".join([*rows[:100], b"ab\n", *rows[100:]])
+    after = b"".join([b"changed\n", *rows[1:100], b"aab\n", *rows[100:299], b"changed\n"])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(previous_versions, "SMALLEST_PART", 0)
+        patch.setattr(previous_versions, "ANCHOR", 16)
+        stretches = unchanged_lines(before, after)
+
+    assert_shared(before, after, stretches)
+    kept = b"".join(after[s.start : s.start + s.size] for s in stretches)
+    assert kept == b"".join(rows[1:100] + rows[100:299])
+
+
 @settings(max_examples=300, deadline=None)
 @given(old=lines, new=lines, old_trailing=st.booleans(), new_trailing=st.booleans())
-def test_changed_lines_lie_between_lines_both_versions_share(
+def test_unchanged_lines_are_whole_lines_both_versions_share(
     old: list[str], new: list[str], old_trailing: bool, new_trailing: bool
 ) -> None:
     before, after = joined(old, old_trailing), joined(new, new_trailing)
-    start, end = changed_lines(before, after)
-    shift = len(before) - len(after)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(previous_versions, "SMALLEST_PART", 0)  # anchor down to single lines
+        patch.setattr(previous_versions, "ANCHOR", 2)
+        stretches = unchanged_lines(before, after)
 
-    assert 0 <= start <= end <= len(after)
-    assert start <= end + shift  # the parts kept do not overlap in the old version either
-    assert after[:start] == before[:start]
-    assert after[end:] == before[end + shift :]
-    assert start == 0 or after[start - 1 : start] == b"\n"
-    if end < len(after):  # what is kept after the change starts a line in both versions
-        assert end == 0 or after[end - 1 : end] == b"\n"
-        assert end + shift == 0 or before[end + shift - 1 : end + shift] == b"\n"
+    assert_shared(before, after, stretches)
     if before == after:
-        assert start == end
+        assert sum(stretch.size for stretch in stretches) == len(after)
 
 
 @given(a=st.binary(max_size=300), b=st.binary(max_size=300), limit=st.integers(0, 300))
@@ -103,17 +134,33 @@ def test_inserted_and_removed_lines_move_the_hits_after_them() -> None:
         assert sorted(versions.hits("f.txt", text, scan)) == sorted(scan(text, 0, len(text)))
 
 
-def test_the_encoded_signal_is_kept_from_the_previous_version() -> None:
-    """Hits report encoded text once per scan: whether the kept lines hold some is not known
-    from the hits, so a version whose previous one had the signal gets it too."""
+def test_the_encoded_signal_is_carried_with_its_line() -> None:
+    """Encoded text is reported at its first match only (the stand-in reports it at the start
+    of what it scans, when that holds a `=`): kept with its line, it stays."""
     scan = CountingScan()
     versions = PreviousVersions()
     body = b"plain line\n" * (SMALLEST // 4)
     versions.hits("f.txt", b"token=abc\n" + body, scan)
 
-    carried = versions.hits("f.txt", b"other\n" + body, scan)
+    carried = versions.hits("f.txt", b"token=abc\n" + body + b"more\n", scan)
 
+    assert scan.scanned[-1] == b"more\n"
     assert (ENCODED, 0) in carried
+
+
+def test_a_version_whose_kept_lines_may_hold_encoded_text_is_scanned_whole() -> None:
+    """When the previous version's first encoded text lay in a line that changed, a later
+    one in the lines kept would go unseen: the new version is scanned whole."""
+    scan = CountingScan()
+    versions = PreviousVersions()
+    body = b"plain line\n" * (SMALLEST // 4)
+    versions.hits("f.txt", b"token=abc\n" + body, scan)
+    second = b"other\n" + body
+
+    hits = versions.hits("f.txt", second, scan)
+
+    assert scan.scanned[-1] == second
+    assert hits == sorted(scan(second, 0, len(second)), key=lambda hit: hit[1])
 
 
 def test_small_files_are_scanned_whole_and_memory_stays_bounded() -> None:

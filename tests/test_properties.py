@@ -9,6 +9,7 @@ import io
 import itertools
 import json
 import string
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -20,10 +21,12 @@ from hypothesis import strategies as st
 from leakguard.config import Config, load_config
 from leakguard.detectors import previous_versions
 from leakguard.detectors.engine import Detector
+from leakguard.detectors.prefilter import AnyWord
 from leakguard.detectors.text import FragmentText
 from leakguard.errors import ConfigError, GitError, RuleError
 from leakguard.filters import FilterChain
 from leakguard.models import Fragment, Origin
+from leakguard.pii.prose import CLOSING_WORDS
 from leakguard.pipeline import ScanRequest, run_scan
 from leakguard.redact import redact_personal, redact_secret
 from leakguard.reports import Report, render
@@ -201,12 +204,40 @@ def test_a_version_scanned_where_it_changed_finds_what_a_whole_scan_finds(
     scans it whole. Both must find the same candidates, to the last field."""
     warm = detector(engine)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(previous_versions, "SMALLEST", 0)  # the property holds at any size
+        # The property holds at any size: compare files and their parts of any size.
+        patch.setattr(previous_versions, "SMALLEST", 0)
+        patch.setattr(previous_versions, "SMALLEST_PART", 0)
+        patch.setattr(previous_versions, "ANCHOR", 8)
         for text in edited_versions(first, edits):
             data = (text + "\n" * trailing_newline).encode("utf-8", "surrogatepass")
             fragment = Fragment(data, path, Origin.FILE)
             carried, whole = warm.detect(fragment), warm.detect(fragment, explain=True)
             assert carried.candidates == whole.candidates
+
+
+def any_word_without_hyperscan(words: tuple[str, ...]) -> AnyWord:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(sys.modules, "hyperscan", None)  # as on a platform without its wheel
+        return AnyWord(words)
+
+
+CLOSING_FINDERS = (AnyWord(CLOSING_WORDS), any_word_without_hyperscan(CLOSING_WORDS))
+
+
+@PROPERTY
+@given(
+    text=st.lists(
+        st.sampled_from([*CLOSING_WORDS, "GROET", "M.V.G", "Regards", "m.vg", "\u212a", "\u0130"])
+        | st.text(alphabet="groetmvgMVG. \n\u212a\u0130é\ud800", max_size=8),
+        max_size=8,
+    ).map("".join)
+)
+def test_closing_words_are_found_in_the_bytes_as_in_the_text_lowered(text: str) -> None:
+    """Names in prose look for a closing formula's words in the fragment's bytes (one
+    Hyperscan scan), where they looked in its text lowered: both must say the same."""
+    expected = any(word in text.lower() for word in CLOSING_WORDS)
+    data = text.encode("utf-8", "surrogatepass")
+    assert [finder.search(data) for finder in CLOSING_FINDERS] == [expected, expected]
 
 
 # --- windows over content -------------------------------------------------------------------

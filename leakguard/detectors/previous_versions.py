@@ -1,31 +1,26 @@
 """`PreviousVersions`: a file's next version is run through the prefilter only where it changed.
 
-A history holds most files in many versions that differ in a few lines: 604 versions of one
-`package-lock.json` in Amsterdam/mijn-amsterdam-frontend, each a megabyte. The prefilter pass
-over every byte of every version was the largest single cost of a history scan. A detector keeps
-each path's last version and its hits; the next version is compared with it, and only its
-changed lines are scanned:
-
-- the lines before the first difference (the common prefix, cut back to a line start) keep the
-  previous version's hits. A multi-pattern engine decides a hit from the bytes up to the hit
-  and the one after it, and those are the same;
-- the lines after the last difference (the common suffix, from a line start in both versions)
-  keep the previous version's hits, moved by the change in length;
-- the lines between are scanned.
+A history holds most files in many versions that differ in a few lines: 720 versions of one
+`package-lock.json` in Amsterdam/signals-frontend, each a megabyte. The prefilter pass over
+every byte of every version was the largest single cost of a history scan. A detector keeps
+each path's last version and its hits; the next version is compared with it
+(`unchanged_lines`), its stretches of lines that the last version holds too keep that version's
+hits, moved to where they now stand, and only the lines between are scanned.
 
 What the engine relies on is the prefilter's promise (`leakguard.detectors.prefilter`): a hit of
 a rule on every line where its regex matches within that line, and on a long line at every
-match. The lines kept hold the same bytes from a line start to a line end, so their matches are
-the same. The only hits that can differ are those of a match that runs across a line end from a
-changed line (prefilter mode lets `\\s` take a newline): such a hit is a line with no match of its
-own, which a rule confirms to nothing, as the Python prefilter, which never reports one, shows by
-finding the same. The signal of encoded text (`ENCODED`, reported once per scan) is kept when
-the previous version had it: decoding looks for the runs itself, so a signal too many costs a
-search and finds nothing more.
+match end. A stretch kept holds the same whole lines in both versions, so the same matches
+within them. The hits that can differ are those of a match that runs across a line end into a
+changed line (prefilter mode lets `\\s` take a newline): a hit on a line without a match of its
+own, which a rule confirms to nothing, as the Python prefilter shows, which never reports one
+and finds the same. The signal of encoded text (`ENCODED`) is reported at the first match of
+each of its patterns only: it is carried like any hit, and a version whose previous one had it
+in a changed line only, and shows none in its own changed lines, is scanned whole.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -35,10 +30,13 @@ from leakguard.detectors.prefilter import ENCODED, Hit
 LineScan = Callable[[bytes, int, int], list[Hit]]
 
 REMEMBERED_BYTES = 16 << 20  # versions and their hits kept per detector (one per process)
-SMALLEST = 32 << 10  # smaller files are scanned whole: comparing costs what it would save
+SMALLEST = 16 << 10  # smaller files are scanned whole: comparing costs what it would save
 LARGEST = 8 << 20  # larger ones are not kept
 HIT_BYTES = 72  # what a hit costs in memory: a tuple of two ints and its place in a list
 FIRST_STEP = 4096  # bytes compared at once at first; doubled while they are the same
+ANCHOR = 256  # bytes of a line (and those after it) looked for in the previous version
+ANCHOR_PLACES = (0.5, 0.25, 0.75)  # where in a changed part an anchor line is taken
+SMALLEST_PART = 16 << 10  # a smaller changed part is scanned as it is
 NEWLINE = 0x0A
 
 
@@ -66,11 +64,12 @@ class PreviousVersions:
         if not SMALLEST <= len(data) <= LARGEST:
             return scan(data, 0, len(data))
         previous = self._versions.pop(path, None)
-        if previous is None:
-            hits = scan(data, 0, len(data))
-        else:
+        hits = None
+        if previous is not None:
             self._size -= _cost(previous)
             hits = _carried(previous, data, scan)
+        if hits is None:
+            hits = sorted(scan(data, 0, len(data)), key=_offset)
         self._keep(path, Version(data, hits))
         return hits
 
@@ -89,33 +88,54 @@ def _cost(version: Version) -> int:
     return len(version.data) + HIT_BYTES * len(version.hits)
 
 
-def _carried(previous: Version, data: bytes, scan: LineScan) -> list[Hit]:
-    start, end = changed_lines(previous.data, data)
-    shift = len(data) - len(previous.data)
-    after = end - shift  # where the kept lines after the change start in the previous version
-    had_encoded = False
+def _carried(previous: Version, data: bytes, scan: LineScan) -> list[Hit] | None:
+    """The hits of `data`: its stretches of lines that `previous` holds too keep that
+    version's hits, moved to where they now stand; the lines between are scanned. None when
+    that cannot tell whether the kept lines hold encoded text (see below)."""
+    old_hits = previous.hits  # in offset order
     hits: list[Hit] = []
-    for rule_index, offset in previous.hits:
-        if rule_index == ENCODED:
-            had_encoded = True
-        elif offset + 1 < start:  # the hit and the byte after it lie before the change
-            hits.append((rule_index, offset))
-        elif offset >= after:
-            hits.append((rule_index, offset + shift))
-    scanned = scan(data, start, end) if start < end else []
-    hits.extend(scanned)
-    if had_encoded and not any(rule_index == ENCODED for rule_index, _ in scanned):
-        hits.append((ENCODED, 0))
+    position = 0
+    for stretch in unchanged_lines(previous.data, data):
+        if position < stretch.start:
+            hits += scan(data, position, stretch.start)
+        shift = stretch.start - stretch.old_start
+        first = bisect.bisect_left(old_hits, stretch.old_start, key=_offset)
+        last = bisect.bisect_left(old_hits, stretch.old_start + stretch.size, key=_offset)
+        hits += [(rule_index, offset + shift) for rule_index, offset in old_hits[first:last]]
+        position = stretch.start + stretch.size
+    if position < len(data):
+        hits += scan(data, position, len(data))
+    # The signal of encoded text is reported at the first match of each of its patterns only:
+    # when the previous version's fell in a changed line, whether a kept line holds another
+    # is not known, unless the new version shows one anyway.
+    if not any(rule_index == ENCODED for rule_index, _ in hits) and any(
+        rule_index == ENCODED for rule_index, _ in old_hits
+    ):
+        return None
+    hits.sort(key=_offset)
     return hits
 
 
-def changed_lines(old: bytes, new: bytes) -> tuple[int, int]:
-    """The lines of `new` that differ from `old`, as offsets `(start, end)` in `new`.
+def _offset(hit: Hit) -> int:
+    return hit[1]
 
-    `new[:start]` equals `old[:start]` and ends at a line end (or is empty). `new[end:]` equals
-    the same number of bytes at the end of `old`, and starts a line in both (or is empty).
-    The two parts do not overlap in either version: `start <= end` and `start <= end - len(new)
-    + len(old)`.
+
+class Stretch(NamedTuple):
+    """Whole lines that two versions share: at `start` in the new one, `old_start` in the old."""
+
+    start: int
+    old_start: int
+    size: int
+
+
+def unchanged_lines(old: bytes, new: bytes) -> list[Stretch]:
+    """Stretches of whole lines of `new` that `old` holds as well, in order, apart in both.
+
+    Each starts a line in both versions, and ends a line in both (after a newline, or at the
+    end of both). The first is the common start of the two, the last their common end; between
+    them, a stretch of `ANCHOR` bytes at the start of a line in the middle of what is left is
+    looked for in the old version, and, when found, widened both ways as far as the two agree:
+    a dependency bumped in a lock file changes a few lines here and there.
     """
     shortest = min(len(old), len(new))
     start = new.rfind(b"\n", 0, common_prefix(old, new, shortest)) + 1
@@ -124,7 +144,53 @@ def changed_lines(old: bytes, new: bytes) -> tuple[int, int]:
     if end < len(new) and not (_line_starts(new, end) and _line_starts(old, end + shift)):
         newline = new.find(b"\n", end)
         end = len(new) if newline == -1 else newline + 1
-    return start, end
+    stretches = [Stretch(0, 0, start)] if start else []
+    _anchored(old, new, (start, end), (start, end + shift), stretches)
+    if end < len(new):
+        stretches.append(Stretch(end, end + shift, len(new) - end))
+    stretches.sort()
+    return stretches
+
+
+def _anchored(
+    old: bytes,
+    new: bytes,
+    part: tuple[int, int],
+    old_part: tuple[int, int],
+    stretches: list[Stretch],
+) -> None:
+    """Stretches shared by `new[part]` and `old[old_part]`, both of whole lines, found
+    around an anchor line and then on either side of what was found."""
+    (start, end), (old_start, old_end) = part, old_part
+    if end - start < SMALLEST_PART or old_end - old_start < ANCHOR:
+        return
+    for fraction in ANCHOR_PLACES:
+        line = new.find(b"\n", start + int((end - start) * fraction), end) + 1
+        if not line or line + ANCHOR > end:
+            continue
+        found = old.find(new[line : line + ANCHOR], old_start, old_end)
+        if found != -1 and _line_starts(old, found):
+            break
+    else:
+        return
+    after = _common(
+        lambda i, j: old[found + i : found + j] == new[line + i : line + j],
+        min(old_end - found, end - line),
+    )
+    before = _common(
+        lambda i, j: old[found - j : found - i] == new[line - j : line - i],
+        min(found - old_start, line - start),
+    )
+    first = line - before
+    if not (_line_starts(new, first) and _line_starts(old, found - before)):
+        first = new.find(b"\n", first, line) + 1  # `line` starts a line in both
+    last = new.rfind(b"\n", first, line + after) + 1
+    if last <= first:
+        return
+    shared = Stretch(first, found - (line - first), last - first)
+    stretches.append(shared)
+    _anchored(old, new, (start, first), (old_start, shared.old_start), stretches)
+    _anchored(old, new, (last, end), (shared.old_start + shared.size, old_end), stretches)
 
 
 def _line_starts(data: bytes, offset: int) -> bool:

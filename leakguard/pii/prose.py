@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from leakguard.detectors.prefilter import AnyWord
 from leakguard.detectors.recognizers import (
     Reach,
     Reject,
@@ -64,9 +65,16 @@ NAME_RECOGNIZER = "leakguard.pii.person:NlPersonNameRecognizer"
 CLOSING_WORDS = ("groet", "regards", "hoogachtend", "mvg", "m.v.g", "cheers")
 
 
-def _may_close(text: str) -> bool:
-    lowered = text.lower()
-    return any(word in lowered for word in CLOSING_WORDS)
+@functools.cache
+def _closing_words() -> AnyWord:
+    return AnyWord(CLOSING_WORDS)
+
+
+def _may_close(data: bytes) -> bool:
+    """Whether the text may hold a closing formula: a word of one, in any case. The words are
+    ASCII and hold no letter that a non-ASCII one lowers to (as the Kelvin sign does to `k`),
+    so the bytes tell as much as the text lowered."""
+    return _closing_words().search(data)
 
 
 @functools.cache
@@ -222,12 +230,13 @@ class ProseNames:
                 reject(Rejection(self.rule.id, window.line, 1, reason, 0))
             # Closing formulas are cheap to look for; only paragraphs with one go to Presidio,
             # and a text without one is not even cut into paragraphs.
-            if not (_may_close(whole.text) and _closing().search(whole.text)):
+            if not (_may_close(window.owner.data) and _closing().search(whole.text)):
                 return
             parts = [
                 part
                 for part in segments(whole.text, kind)
-                if _may_close(part.text) and _closing().search(part.text)
+                if _may_close(part.text.encode("utf-8", "surrogatepass"))
+                and _closing().search(part.text)
             ]
         else:
             parts = segments(whole.text, kind)
