@@ -22,7 +22,7 @@ from leakguard.config import Config, load_config
 from leakguard.detectors import previous_versions
 from leakguard.detectors.engine import Detector
 from leakguard.detectors.prefilter import AnyWord
-from leakguard.detectors.text import FragmentText
+from leakguard.detectors.text import FragmentText, count_newlines
 from leakguard.errors import ConfigError, GitError, RuleError
 from leakguard.filters import FilterChain
 from leakguard.models import Fragment, Origin
@@ -238,6 +238,12 @@ def test_closing_words_are_found_in_the_bytes_as_in_the_text_lowered(text: str) 
     expected = any(word in text.lower() for word in CLOSING_WORDS)
     data = text.encode("utf-8", "surrogatepass")
     assert [finder.search(data) for finder in CLOSING_FINDERS] == [expected, expected]
+
+
+@PROPERTY
+@given(data=st.binary(max_size=9000) | st.text(alphabet="a\n", max_size=9000).map(str.encode))
+def test_newlines_are_counted_as_bytes_count_counts_them(data: bytes) -> None:
+    assert count_newlines(data) == data.count(b"\n")
 
 
 # --- windows over content -------------------------------------------------------------------

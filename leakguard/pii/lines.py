@@ -24,6 +24,7 @@ from leakguard.detectors.text import (
     WALK,
     FragmentText,
     Window,
+    count_newlines,
     decode,
     line_starts_after,
     walk_to_line,
@@ -78,7 +79,7 @@ class Lines:
 
     @cached_property
     def _line_count(self) -> int:
-        return self.data.count(b"\n") + 1
+        return count_newlines(self.data) + 1
 
     def line_count(self) -> int:
         self.read_everything()
