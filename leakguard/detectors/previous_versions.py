@@ -29,9 +29,9 @@ from leakguard.detectors.prefilter import ENCODED, Hit
 # The prefilter's hits of data[start:end] (whole lines), at offsets in data.
 LineScan = Callable[[bytes, int, int], list[Hit]]
 
-REMEMBERED_BYTES = 16 << 20  # versions and their hits kept per detector (one per process)
+REMEMBERED_BYTES = 8 << 20  # versions and their hits kept per detector (one per process)
 SMALLEST = 16 << 10  # smaller files are scanned whole: comparing costs what it would save
-LARGEST = 8 << 20  # larger ones are not kept
+LARGEST = 4 << 20  # larger ones are not kept
 HIT_BYTES = 72  # what a hit costs in memory: a tuple of two ints and its place in a list
 FIRST_STEP = 4096  # bytes compared at once at first; doubled while they are the same
 ANCHOR = 256  # bytes of a line (and those after it) looked for in the previous version
