@@ -8,7 +8,8 @@ is noticed at once: the units it held come back as "not scanned" issues that nam
 the remaining workers carry on. When none is left, the scan stops with a `ScanError`.
 
 Each path has a home worker, which gets its versions: the verdicts a worker remembers are per
-path (`leakguard.detectors.verdicts`), and two workers that each met every version of a file
+path (`leakguard.detectors.verdicts`), and so is the last version it compares the next one with
+(`leakguard.detectors.previous_versions`); two workers that each met every version of a file
 judged its lines twice (on Amsterdam/mijn-amsterdam-frontend the Dutch rules confirmed 25,886
 windows against 16,615 in one process). A worker with nothing of its own takes another's units
 rather than wait: a file with 604 versions (a lock file) must not leave the other worker idle.
