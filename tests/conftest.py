@@ -115,3 +115,21 @@ def leakguard(
 def fake_github_token(seed: str = "test") -> str:
     """A token with a valid checksum, made at run time: no literal in the repository."""
     return expand("${gen:github-token:ghp}", seed)
+
+
+def edited_versions(first: list[str], edits: list[tuple[str, int, str]]) -> list[str]:
+    """The texts of a file's versions: its first lines, then after each edit (insert, replace,
+    delete or join a line at a position, clamped to the lines there are)."""
+    lines, texts = list(first), ["\n".join(first)]
+    for kind, position, line in edits:
+        position = min(position, len(lines))
+        if kind == "insert":
+            lines.insert(position, line)
+        elif lines and kind == "replace":
+            lines[min(position, len(lines) - 1)] = line
+        elif lines and kind == "delete":
+            del lines[min(position, len(lines) - 1)]
+        elif position + 1 < len(lines):  # two lines become one
+            lines[position : position + 2] = [lines[position] + lines[position + 1]]
+        texts.append("\n".join(lines))
+    return texts

@@ -19,6 +19,8 @@ from leakguard.pii.structure import view_of
 from leakguard.rule_examples import expand
 from leakguard.ruleset import load_builtin_rules
 
+from conftest import edited_versions
+
 PII_RULES = [rule for rule in load_builtin_rules() if rule.category is Category.PII]
 DETECTORS: dict[str, Detector] = {}
 
@@ -153,20 +155,6 @@ edit = st.tuples(
 )
 
 
-def versions(first: list[str], edits: list[tuple[str, int, str]]) -> list[str]:
-    lines, texts = list(first), ["\n".join(first)]
-    for kind, position, line in edits:
-        position = min(position, len(lines))
-        if kind == "insert":
-            lines.insert(position, line)
-        elif lines and kind == "replace":
-            lines[min(position, len(lines) - 1)] = line
-        elif lines:
-            del lines[min(position, len(lines) - 1)]
-        texts.append("\n".join(lines))
-    return texts
-
-
 @PROPERTY
 @given(
     first=st.lists(line_of_pieces, min_size=1, max_size=25),
@@ -180,7 +168,7 @@ def test_each_version_of_a_file_is_judged_as_if_it_were_the_first(
     read (`Verdicts`); in the next version of the file, with lines changed above and below,
     it must find exactly what a fresh detector finds: every field of every candidate."""
     warm = Detector(PII_RULES, engine="python")
-    for text in versions(first, edits):
+    for text in edited_versions(first, edits):
         fragment = Fragment(text.encode("utf-8", "surrogatepass"), path, Origin.FILE)
         fresh = Detector(PII_RULES, engine="python")
         assert warm.detect(fragment).candidates == fresh.detect(fragment).candidates

@@ -39,6 +39,8 @@ from leakguard.sources.history import _parse_change, _records
 from leakguard.sources.stdin import StdinText
 from leakguard.validators import VALIDATORS
 
+from conftest import edited_versions
+
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 DETECTORS: dict[str, Detector] = {}
@@ -166,22 +168,6 @@ version_line = (
 line_edit = st.tuples(
     st.sampled_from(["insert", "replace", "delete", "join"]), st.integers(0, 30), version_line
 )
-
-
-def edited_versions(first: list[str], edits: list[tuple[str, int, str]]) -> list[str]:
-    lines, texts = list(first), ["\n".join(first)]
-    for kind, position, line in edits:
-        position = min(position, len(lines))
-        if kind == "insert":
-            lines.insert(position, line)
-        elif lines and kind == "replace":
-            lines[min(position, len(lines) - 1)] = line
-        elif lines and kind == "delete":
-            del lines[min(position, len(lines) - 1)]
-        elif position + 1 < len(lines):  # two lines become one
-            lines[position : position + 2] = [lines[position] + lines[position + 1]]
-        texts.append("\n".join(lines))
-    return texts
 
 
 @pytest.mark.parametrize("engine", ["hyperscan", "python"])
