@@ -26,7 +26,7 @@ from leakguard.detectors.text import FragmentText, count_newlines
 from leakguard.errors import ConfigError, GitError, RuleError
 from leakguard.filters import FilterChain
 from leakguard.models import Fragment, Origin
-from leakguard.pii.prose import CLOSING_WORDS
+from leakguard.pii.prose import CLOSING, CLOSING_WORDS
 from leakguard.pipeline import ScanRequest, run_scan
 from leakguard.redact import redact_personal, redact_secret
 from leakguard.reports import Report, render
@@ -230,6 +230,14 @@ def test_closing_words_are_found_in_the_bytes_as_in_the_text_lowered(text: str) 
 @given(data=st.binary(max_size=9000) | st.text(alphabet="a\n", max_size=9000).map(str.encode))
 def test_newlines_are_counted_as_bytes_count_counts_them(data: bytes) -> None:
     assert count_newlines(data) == data.count(b"\n")
+
+
+@PROPERTY
+@given(text=st.from_regex(CLOSING))
+def test_every_closing_formula_holds_a_closing_word(text: str) -> None:
+    """Names in prose look for a closing formula only in a text with one of its words: every
+    formula the pattern takes must hold one (`m.vg` and `mv.g` did not)."""
+    assert any(word in text.lower() for word in CLOSING_WORDS)
 
 
 # --- windows over content -------------------------------------------------------------------

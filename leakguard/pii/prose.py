@@ -62,7 +62,8 @@ LOCATION_REACH = 120  # characters between a place and a person for the place to
 NAME_RECOGNIZER = "leakguard.pii.person:NlPersonNameRecognizer"
 
 
-CLOSING_WORDS = ("groet", "regards", "hoogachtend", "mvg", "m.v.g", "cheers")
+# A word of every closing formula of `CLOSING`: a text without one is not searched for them.
+CLOSING_WORDS = ("groet", "regards", "hoogachtend", "mvg", "m.vg", "mv.g", "m.v.g", "cheers")
 
 
 @functools.cache
