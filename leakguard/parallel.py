@@ -29,6 +29,7 @@ import os
 import pickle
 import selectors
 import signal
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -201,10 +202,17 @@ class Router:
 def _route(unit: ScanUnit, live: list[Worker]) -> None:
     """To the path's home worker, unless it is two batches behind another: a worker slowed by a
     large file (a lock file in 604 versions) passes its new units on instead of holding them."""
-    home = live[hash(unit.path) % len(live)]
+    home = live[home_of(unit.path, len(live))]
     shortest = min(live, key=lambda worker: len(worker.waiting))
     target = home if len(home.waiting) <= len(shortest.waiting) + 2 * BATCH else shortest
     target.waiting.append(unit)
+
+
+def home_of(path: str, workers: int) -> int:
+    """The index of the path's home worker among `workers`: the same in every run (`hash` of a
+    string is salted per process, which made the split of paths, and the scan's speed, vary
+    from run to run)."""
+    return zlib.crc32(path.encode("utf-8", "surrogatepass")) % workers
 
 
 def _replies(worker: Worker) -> list[UnitResult]:

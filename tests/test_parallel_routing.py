@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from leakguard.models import Origin
-from leakguard.parallel import BATCH, Router, Worker
+from leakguard.parallel import BATCH, Router, Worker, home_of
 from leakguard.sources import ScanUnit
 
 
@@ -59,7 +59,7 @@ def test_the_versions_of_a_path_go_to_one_worker_as_far_as_the_load_allows() -> 
 def test_a_worker_without_units_of_its_own_takes_another_workers() -> None:
     workers = [worker(), worker()]
     router = Router(ScanUnit("package-lock.json", Origin.GIT, n) for n in range(100))
-    other = workers[1 - hash("package-lock.json") % 2]
+    other = workers[1 - home_of("package-lock.json", 2)]
     taken = router.batch_for(other, workers)
     assert len(taken) == BATCH  # not at home, and less than two batches behind: taken
     assert {unit.path for unit in taken} == {"package-lock.json"}
