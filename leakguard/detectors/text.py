@@ -31,7 +31,7 @@ def count_newlines(data: bytes) -> int:
     """The newlines in `data`. CPython 3.11's `bytes.count` of one byte steps through the bytes
     one at a time (1.2 GB/s on this project's VM), `replace` takes twice that: a history scan
     counts the lines of every version of every file."""
-    if len(data) < 4096:  # below that, the copy costs more than it saves
+    if len(data) < 512:  # below that, the copy costs more than it saves (0.50 vs 0.33 us at 120)
         return data.count(b"\n")
     return len(data) - len(data.replace(b"\n", b""))
 
