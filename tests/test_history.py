@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import threading
 
 from leakguard.detectors.engine import Detector
 from leakguard.parallel import scan_in_parallel
 from leakguard.scan import UnitResult, UnitScanner
 from leakguard.sources import ScanUnit
 from leakguard.sources.git import open_repository
-from leakguard.sources.history import GitHistory
+from leakguard.sources.history import GitHistory, _records
 
 from conftest import GitRepo, fake_github_token, leakguard
 
@@ -153,3 +154,29 @@ def test_same_findings_with_any_jobs_and_engine(repo: GitRepo) -> None:
     ]
     assert len(keys[0]) == 40
     assert all(k == keys[0] for k in keys)
+
+
+def test_a_commit_is_listed_as_soon_as_git_writes_it() -> None:
+    """`git log --reverse` writes its first commits only after walking the whole history, and
+    the workers wait for them: the listing must not wait for more output on top of that (it
+    waited for a full megabyte, a tenth of a second on Amsterdam/signals)."""
+    read_end, write_end = os.pipe()
+    sha = "a" * 40
+    change = f":000000 100644 {'0' * 40} {'b' * 40} A".encode()
+    os.write(write_end, b"\x01" + f"{sha}\x02Ann\x02ann@example.org\x022024-01-01".encode())
+    os.write(write_end, b"\x00\n" + change + b"\x00src/app.py\x00")
+    records: list[tuple[bytes | None, bytes | None, str | None]] = []
+    with open(read_end, "rb") as stream:
+        listing = _records(stream)
+        reader = threading.Thread(target=lambda: records.extend([next(listing), next(listing)]))
+        reader.start()
+        reader.join(timeout=10)
+        still_waiting = reader.is_alive()
+        os.close(write_end)  # lets a reader that waits for more end, pass or fail
+        reader.join()
+
+    assert not still_waiting
+    header = records[0][0]
+    assert header is not None
+    assert header.startswith(sha.encode())
+    assert records[1] == (None, change, "src/app.py")

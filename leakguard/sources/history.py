@@ -176,7 +176,9 @@ class GitHistory:
 
 def _records(stream: object) -> Iterator[tuple[bytes | None, bytes | None, str | None]]:
     """(header, None, None) for a commit, (None, meta, path) for each raw change line."""
-    read = stream.read  # type: ignore[attr-defined]
+    # `read1`, not `read`: `read` waits for a full megabyte, and `git log --reverse` writes its
+    # first commits only after walking the whole history, so the workers waited on both.
+    read = stream.read1  # type: ignore[attr-defined]
     pending = b""
     meta: bytes | None = None
     while True:
