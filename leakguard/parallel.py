@@ -38,9 +38,10 @@ from multiprocessing.context import ForkContext
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from leakguard.detectors.recognizers import Rejection
 from leakguard.errors import ScanError
 from leakguard.interrupts import reset_in_worker
-from leakguard.models import IssueKind, ScanIssue, ScanStats
+from leakguard.models import Candidate, IssueKind, ScanIssue, ScanStats
 from leakguard.scan import UnitResult, UnitScanner
 from leakguard.sources import ScanUnit
 
@@ -223,10 +224,28 @@ def _replies(worker: Worker) -> list[UnitResult]:
     except (EOFError, OSError):
         raise WorkerDied from None
     worker.answered += len(answers)
-    return [
-        UnitResult(worker.pending.popleft(), candidates, rejections, stats)
-        for candidates, rejections, stats in answers
-    ]
+    return [_result(worker.pending.popleft(), answer) for answer in answers]
+
+
+# A unit's answer: what it found, or, for the many units that hold nothing, three counts.
+# Pickling a `ScanStats` and two empty lists cost the worker 1.7 us and the parent 0.8 us a
+# unit; the counts cost a tenth of that.
+Answer = tuple[list[Candidate], list[Rejection], ScanStats] | tuple[int, int, int]
+
+
+def _answer(result: UnitResult) -> Answer:
+    stats = result.stats
+    if result.candidates or result.rejections or stats.issues or stats.commits:
+        return result.candidates, result.rejections, stats
+    return stats.fragments, stats.bytes, stats.lines
+
+
+def _result(unit: ScanUnit, answer: Answer) -> UnitResult:
+    if isinstance(answer[2], ScanStats):
+        candidates, rejections, stats = answer
+        return UnitResult(unit, candidates, rejections, stats)
+    fragments, size, lines = answer
+    return UnitResult(unit, stats=ScanStats(fragments, size, lines))
 
 
 def _death(worker: Worker) -> str:
@@ -298,11 +317,11 @@ def _work(
             # `scan` turns every error of a unit into an issue naming it; anything else
             # (a result that cannot be sent) ends the worker, and the parent reports its units.
             scanner.reader.prefetch(batch)
-            answers = []
+            answers: list[Answer] = []
             for unit in batch:
                 begun.value += 1
                 result = scanner.scan(unit)
-                answers.append((result.candidates, result.rejections, result.stats))
+                answers.append(_answer(result))
                 if result.candidates or result.rejections or result.stats.issues:
                     # What a unit found goes out at once: a scan stopped later in the batch
                     # (its timeout, this worker killed) still reports it.

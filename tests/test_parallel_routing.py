@@ -1,16 +1,20 @@
 """Which worker gets which unit: a path's versions go to one worker, and no worker idles while
-another has units waiting. The scans themselves (findings with any --jobs, workers that die)
-are tested against real repositories in test_history.py and test_hostile_faults.py."""
+another has units waiting; and what a worker's answer carries back. The scans themselves
+(findings with any --jobs, workers that die) are tested against real repositories in
+test_history.py and test_hostile_faults.py."""
 
 from __future__ import annotations
 
+import pickle
 import random
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import fields
 from typing import Any
 
-from leakguard.models import Origin
-from leakguard.parallel import BATCH, Router, Worker, home_of
+from leakguard.models import IssueKind, Origin, ScanIssue, ScanStats
+from leakguard.parallel import BATCH, Router, Worker, _answer, _result, home_of
+from leakguard.scan import UnitResult
 from leakguard.sources import ScanUnit
 
 
@@ -91,3 +95,20 @@ def test_every_unit_is_handed_out_once() -> None:
             handed.extend(batch)
     assert router.exhausted
     assert sorted(handed) == sorted(units)
+
+
+def test_an_answer_carries_back_every_count_of_a_unit() -> None:
+    """A unit that held nothing is answered with its counts alone: a field of `ScanStats` that
+    the short answer left out would be lost without a word."""
+    unit = ScanUnit("src/app.py", Origin.GIT, 0)
+    results = [UnitResult(unit, stats=ScanStats(fragments=1, bytes=2000, lines=40))]
+    for each in fields(ScanStats):
+        stats = ScanStats(fragments=1, bytes=2000, lines=40)
+        issue = ScanIssue(IssueKind.BINARY, unit.path, "binary content")
+        setattr(stats, each.name, [issue] if each.name == "issues" else 7)
+        results.append(UnitResult(unit, stats=stats))
+
+    for result in results:
+        back = _result(unit, pickle.loads(pickle.dumps(_answer(result))))
+        assert back.stats == result.stats
+        assert back.unit == unit
