@@ -14,6 +14,7 @@ or scan error (including a scan that could not read everything). No error path e
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -51,6 +52,9 @@ class Options(NamedTuple):
 
 
 def main() -> None:
+    # Start-up builds what the whole run keeps (modules, rules, compiled patterns), and the
+    # collector walked it a few times for nothing; `run` turns it on once the detector is built.
+    gc.disable()
     if sys.argv[1:] == ["staged"]:
         guarded(lambda: scan_staged(Options(), Path(".")))
     else:
@@ -127,6 +131,11 @@ def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
     from leakguard.scan import DEFAULT_MAX_FILE_SIZE
 
     setup = setup_for_scan(options, root)
+    # What start-up built lives until the process ends: frozen, no collection walks it again
+    # (nor the last one, at exit), and workers forked later share its pages instead of copying
+    # them (Python's advice for `fork`). 3.6 % of a pre-commit hook's instructions.
+    gc.freeze()
+    gc.enable()
     max_file_size = options.max_file_size  # the option wins over the configuration
     if max_file_size is None:
         max_file_size = setup.config.max_file_size
