@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -162,6 +161,8 @@ def _failed(unit: ScanUnit, detail: str) -> UnitResult:
 def describe_exception(exc: BaseException) -> str:
     """The exception's type and where it was raised, never its message: a message may quote
     the content being scanned (a validator's ValueError holding the value, say)."""
+    import traceback  # only on an error: the hook does not pay for its import
+
     frames = traceback.extract_tb(exc.__traceback__)
     if not frames:
         return type(exc).__name__
