@@ -10,8 +10,9 @@ by trying every value.
 
 from __future__ import annotations
 
-import hashlib
 import os
+
+from leakguard.digests import blake2b
 
 DEFAULT_KEY = b"leakguard fingerprint v1"
 KEY_VARIABLE = "LEAKGUARD_FINGERPRINT_KEY"
@@ -23,7 +24,7 @@ def fingerprint_key() -> bytes:
 
 
 def value_digest(value: str, key: bytes) -> str:
-    return hashlib.blake2b(value.encode("utf-8"), key=key[:64], digest_size=10).hexdigest()
+    return blake2b(value.encode("utf-8"), key=key[:64], digest_size=10).hexdigest()
 
 
 def fingerprint(rule_id: str, path: str, value: str, key: bytes) -> str:

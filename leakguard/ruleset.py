@@ -8,7 +8,6 @@ syntax is the one gitleaks users already write.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -21,6 +20,7 @@ import re2
 
 from leakguard import __version__
 from leakguard.cache import read_entry, write_entry
+from leakguard.digests import blake2b
 from leakguard.errors import RuleError
 from leakguard.models import Category, Severity
 
@@ -146,7 +146,7 @@ class RuleSet:
 
     def digest(self) -> str:
         """A key that changes whenever any rule's matching behaviour changes."""
-        h = hashlib.sha256()
+        h = blake2b(digest_size=16)
         for rule in self.rules:
             for part in rule.digest_parts():
                 h.update(part.encode())
@@ -176,7 +176,7 @@ def load_builtin_rules() -> RuleSet:
     """
     root = builtin_rules_dir()
     paths = sorted(root.rglob("*.yaml"))
-    digest = hashlib.sha256(f"{CACHE_FORMAT}\x00{__version__}".encode())
+    digest = blake2b(f"{CACHE_FORMAT}\x00{__version__}".encode(), digest_size=16)
     for path in paths:
         status = path.stat()
         name = path.relative_to(root).as_posix()

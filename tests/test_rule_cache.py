@@ -1,4 +1,5 @@
-"""The parsed built-in rules are cached on disk; the cache must never serve a stale rule set."""
+"""The parsed built-in rules and the compiled pattern database are cached on disk; the cache
+must never serve a stale rule set, nor a damaged database."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from leakguard import ruleset
+from leakguard.detectors.prefilter import build_prefilter
 from leakguard.ruleset import load_builtin_rules
+
+from conftest import fake_github_token
 
 
 @pytest.fixture
@@ -64,3 +68,19 @@ def test_a_damaged_cache_entry_is_parsed_again(rules_copy: Path) -> None:
     (entry,) = cache_entries(rules_copy)
     entry.write_bytes(b'[{"id": "truncated')
     assert load_builtin_rules() == parsed
+
+
+@pytest.mark.parametrize("where", [0, 4, 1000, -1])
+def test_a_damaged_pattern_database_is_compiled_again(rules_copy: Path, where: int) -> None:
+    pytest.importorskip("hyperscan")
+    rules = list(load_builtin_rules())
+    text = f'TOKEN = "{fake_github_token()}"\n'.encode()
+    found = build_prefilter(rules, "hyperscan").scan(text)
+    (entry,) = (rules_copy.parent / "cache" / "leakguard").glob("hs-*.db")
+    damaged = bytearray(entry.read_bytes())
+    damaged[where] ^= 0x20
+    entry.write_bytes(bytes(damaged))
+
+    assert found
+    assert build_prefilter(rules, "hyperscan").scan(text) == found
+    assert entry.read_bytes() != bytes(damaged)  # compiled and written again

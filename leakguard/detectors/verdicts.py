@@ -19,11 +19,11 @@ of persons in each of its seven versions, reading the keys around each of them.
 
 from __future__ import annotations
 
-import hashlib
 from typing import NamedTuple
 
 from leakguard.detectors.recognizers import Reach, Recognizer
 from leakguard.detectors.text import FragmentText, walk_to_line
+from leakguard.digests import blake2b
 from leakguard.models import Candidate
 
 REMEMBERED_BYTES = 16 << 20  # what the verdicts of a detector may hold, then it starts again
@@ -120,7 +120,7 @@ def _key(place: Place, above: int, below: int, facts: tuple[object, ...]) -> Ver
     lines = data[first : len(data) if after is None else after]
     digested = len(lines) > HASHED_FROM
     if digested:
-        lines = hashlib.blake2b(lines, digest_size=16).digest()
+        lines = blake2b(lines, digest_size=16).digest()
     fragment = place.text.fragment
     top = first == 0
     return (

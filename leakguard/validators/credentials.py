@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import re
 import zlib
@@ -54,6 +53,8 @@ def npm_checksum(value: str) -> bool:
 
 
 def github_fine_grained_checksum_part(body: str) -> str:
+    import hashlib  # OpenSSL's, loaded for this format alone
+
     return base64.b32encode(hashlib.sha256(body.encode()).digest())[:8].decode()
 
 
