@@ -182,14 +182,14 @@ class Router:
     def batch_for(self, worker: Worker, live: list[Worker]) -> list[ScanUnit]:
         """Up to `BATCH` units for `worker`: its own, else those of the worker with most."""
         own = worker.waiting
-        while len(own) < BATCH and not self.exhausted:
-            if sum(len(other.waiting) for other in live) >= ROUTED * len(live):
-                break
+        room = ROUTED * len(live) - sum(len(other.waiting) for other in live)
+        while len(own) < BATCH and not self.exhausted and room > 0:
             unit = next(self._units, None)
             if unit is None:
                 self.exhausted = True
                 break
             _route(unit, live)
+            room -= 1
         if not own:
             own = max(live, key=lambda other: len(other.waiting)).waiting
         return [own.popleft() for _ in range(min(BATCH, len(own)))]
@@ -204,9 +204,11 @@ def _route(unit: ScanUnit, live: list[Worker]) -> None:
     """To the path's home worker, unless it is two batches behind another: a worker slowed by a
     large file (a lock file in 604 versions) passes its new units on instead of holding them."""
     home = live[home_of(unit.path, len(live))]
-    shortest = min(live, key=lambda worker: len(worker.waiting))
-    target = home if len(home.waiting) <= len(shortest.waiting) + 2 * BATCH else shortest
-    target.waiting.append(unit)
+    if len(home.waiting) > 2 * BATCH:  # else no queue can be two batches shorter
+        shortest = min(live, key=lambda worker: len(worker.waiting))
+        if len(home.waiting) > len(shortest.waiting) + 2 * BATCH:
+            home = shortest
+    home.waiting.append(unit)
 
 
 def home_of(path: str, workers: int) -> int:
