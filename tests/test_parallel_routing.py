@@ -13,7 +13,7 @@ from dataclasses import fields
 from typing import Any
 
 from leakguard.models import IssueKind, Origin, ScanIssue, ScanStats
-from leakguard.parallel import BATCH, Router, Worker, _answer, _result, home_of
+from leakguard.parallel import BATCH, Router, Worker, _answer, _result
 from leakguard.scan import UnitResult
 from leakguard.sources import ScanUnit
 
@@ -48,9 +48,8 @@ def drain(router: Router, workers: list[Worker]) -> dict[str, Counter[int]]:
 
 
 def test_the_versions_of_a_path_go_to_one_worker_as_far_as_the_load_allows() -> None:
-    """Each path has a home worker; a worker that falls two batches behind passes units on
-    (paths are spread by their hash, never evenly). Handed out in batches of 64 in turn, with
-    no routing, a path's versions are split about evenly between two workers."""
+    """Each path has a home worker. Handed out in batches of 64 in turn, with no routing, a
+    path's versions are split about evenly between two workers."""
     workers = [worker(), worker()]
     units = list(versions(paths=40, commits=400))
     got = drain(Router(iter(units)), workers)
@@ -60,13 +59,36 @@ def test_the_versions_of_a_path_go_to_one_worker_as_far_as_the_load_allows() -> 
     assert abs(shares[0] - shares[1]) <= 2 * BATCH
 
 
-def test_a_worker_without_units_of_its_own_takes_another_workers() -> None:
+def test_a_worker_behind_gets_no_new_paths() -> None:
+    """A worker busy with a large file keeps that file's versions; new paths go to the other."""
     workers = [worker(), worker()]
-    router = Router(ScanUnit("package-lock.json", Origin.GIT, n) for n in range(100))
-    other = workers[1 - home_of("package-lock.json", 2)]
-    taken = router.batch_for(other, workers)
-    assert len(taken) == BATCH  # not at home, and less than two batches behind: taken
-    assert {unit.path for unit in taken} == {"package-lock.json"}
+    lock_file = [ScanUnit("package-lock.json", Origin.GIT, n) for n in range(150)]
+    others = [ScanUnit(f"src/file{n}.py", Origin.GIT, 150 + n) for n in range(100)]
+    router = Router(iter([*lock_file, *others]))
+
+    first = router.batch_for(workers[0], workers)
+    second = router.batch_for(workers[1], workers)
+
+    assert {unit.path for unit in first} == {"package-lock.json"}
+    assert {unit.path for unit in workers[0].waiting} == {"package-lock.json"}
+    assert len(second) == BATCH
+    assert {unit.path for unit in second} <= {unit.path for unit in others}
+
+
+def test_a_worker_without_units_of_its_own_takes_another_workers_with_their_paths() -> None:
+    workers = [worker(), worker()]
+    router = Router(ScanUnit("package-lock.json", Origin.GIT, n) for n in range(1000))
+    router.batch_for(workers[0], workers)  # the first versions, and the file's home: worker 0
+
+    # The next versions wait for worker 0; worker 1, with nothing of its own, takes some.
+    taken = router.batch_for(workers[1], workers)
+    assert len(taken) == BATCH
+    assert workers[0].waiting
+
+    # The versions after those follow the path to worker 1.
+    following = router.batch_for(workers[1], workers)
+    assert len(following) == BATCH
+    assert min(unit.sequence for unit in following) > max(u.sequence for u in workers[0].waiting)
 
 
 def test_units_routed_to_a_dead_worker_go_to_the_others() -> None:
