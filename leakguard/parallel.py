@@ -181,8 +181,8 @@ class Router:
     Amsterdam/mijn-amsterdam-frontend's `package-lock.json` as many other paths as the other
     worker, and the units it passed on while behind split 957 of the 3,546 paths between the
     two (the Dutch rules judged 22,340 windows, one worker alone 16,368). Now 383 paths are
-    split, 17,328 windows judged, and -j2 took 7.08 -> 6.76 s there, 5.35 -> 4.88 s on
-    Amsterdam/signals-frontend, side by side."""
+    split, 17,328 windows judged, and -j2 took 7.59 -> 6.71 s there (median of 8), 5.35 ->
+    4.88 s on Amsterdam/signals-frontend, side by side."""
 
     def __init__(self, units: Iterator[ScanUnit]) -> None:
         self._units = units

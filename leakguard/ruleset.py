@@ -95,14 +95,6 @@ class Rule:
     def compiled_allow(self) -> tuple[Any, ...]:
         return tuple(compile_rule_regex(self.id, pattern, self.source) for pattern in self.allow)
 
-    def digest_parts(self) -> Iterator[str]:
-        """Everything that changes what the rule matches, for cache keys."""
-        yield self.id
-        yield self.regex
-        yield "\x00".join(self.keywords)
-        yield self.trigger or ""
-        yield str(self.multiline)
-
 
 def compile_rule_regex(rule_id: str, pattern: str, source: str = "") -> Any:
     options = re2.Options()
@@ -143,15 +135,6 @@ class RuleSet:
 
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
-
-    def digest(self) -> str:
-        """A key that changes whenever any rule's matching behaviour changes."""
-        h = blake2b(digest_size=16)
-        for rule in self.rules:
-            for part in rule.digest_parts():
-                h.update(part.encode())
-                h.update(b"\x01")
-        return h.hexdigest()[:32]
 
     def select(self, keep: Iterable[Rule]) -> RuleSet:
         return RuleSet(tuple(keep))
