@@ -130,6 +130,11 @@ def blocked_on_fifo(pid: int) -> bool:
     return wchan(pid) == "wait_for_partner"
 
 
+def blocked_reading_a_pipe(pid: int) -> bool:
+    """Waiting in a read of a pipe (`anon_pipe_read` on recent kernels, `pipe_read` before)."""
+    return "pipe_read" in wchan(pid)
+
+
 def wait_until(condition: Callable[[], bool]) -> None:
     """Wait for a state of the scan's processes; one never reached fails after the hang guard."""
     deadline = time.monotonic() + HANG_GUARD_SECONDS

@@ -32,6 +32,7 @@ from hostile import (
     alive,
     as_nobody,
     blocked_on_fifo,
+    blocked_reading_a_pipe,
     children,
     cleaned_up,
     command_line,
@@ -126,8 +127,12 @@ def test_worker_killed_mid_scan_is_exit_2_naming_its_units(repo: GitRepo) -> Non
     with cleaned_up(process, fifo):
 
         def stuck_worker() -> int | None:
+            """The worker waiting for `stuck.txt` from its git, which is blocked on the FIFO.
+            Its git blocks as soon as it reaches the blob, which it was asked for with the
+            batch: the worker may still be scanning the blobs before it for a while."""
             for worker in children(process.pid):
-                if any(blocked_on_fifo(git) for git in children(worker)):
+                gits = children(worker)
+                if any(blocked_on_fifo(git) for git in gits) and blocked_reading_a_pipe(worker):
                     return worker
             return None
 
