@@ -8,7 +8,6 @@ from itertools import islice
 
 from leakguard.detectors.engine import Detector
 from leakguard.detectors.recognizers import Rejection
-from leakguard.detectors.text import count_newlines
 from leakguard.errors import LeakguardError
 from leakguard.models import Candidate, Fragment, IssueKind, ScanIssue, ScanStats
 from leakguard.sources import ContentReader, ScanUnit
@@ -119,7 +118,7 @@ class UnitScanner:
             rejections.extend(detection.rejections)
             if stats is not None:
                 stats.bytes += len(piece.data)
-                stats.lines += count_newlines(piece.data)
+                stats.lines += detection.newlines
         if stats is not None:
             stats.fragments += 1
         return list(found.values()), rejections

@@ -78,6 +78,23 @@ def test_unchanged_lines_are_whole_lines_both_versions_share(
         assert sum(stretch.size for stretch in stretches) == len(after)
 
 
+@settings(max_examples=300, deadline=None)
+@given(versions=st.lists(st.tuples(lines, st.booleans()), min_size=1, max_size=6))
+def test_each_version_has_its_newlines_counted_where_carried(
+    versions: list[tuple[list[str], bool]],
+) -> None:
+    """A carried version's newlines are its previous version's, less those of the lines it
+    lost, plus those of the lines scanned: they must be what counting them all gives."""
+    previous = PreviousVersions()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(previous_versions, "SMALLEST", 0)
+        patch.setattr(previous_versions, "SMALLEST_PART", 0)
+        patch.setattr(previous_versions, "ANCHOR", 2)
+        for parts, trailing in versions:
+            data = joined(parts, trailing)
+            assert previous.scan("f.txt", data, CountingScan()).newlines == data.count(b"\n")
+
+
 @given(a=st.binary(max_size=300), b=st.binary(max_size=300), limit=st.integers(0, 300))
 def test_common_ends_are_the_longest_within_the_limit(a: bytes, b: bytes, limit: int) -> None:
     def expected(x: bytes, y: bytes) -> int:
@@ -119,8 +136,8 @@ def test_a_changed_line_of_a_large_file_is_the_only_line_scanned() -> None:
     scan = CountingScan()
     versions = PreviousVersions()
 
-    versions.hits("big.txt", first, scan)
-    carried = versions.hits("big.txt", second, scan)
+    versions.scan("big.txt", first, scan)
+    carried = versions.scan("big.txt", second, scan).hits
 
     assert scan.scanned[-1] == b"changed line k k\n"
     assert sorted(carried) == sorted(scan(second, 0, len(second)))
@@ -131,7 +148,7 @@ def test_inserted_and_removed_lines_move_the_hits_after_them() -> None:
     versions = PreviousVersions()
     body = b"".join(b"row %d with k\n" % n for n in range(SMALLEST // 4))
     for text in (body, b"new k\nnew\n" + body, body[: len(body) // 2] + body, body[5000:]):
-        assert sorted(versions.hits("f.txt", text, scan)) == sorted(scan(text, 0, len(text)))
+        assert sorted(versions.scan("f.txt", text, scan).hits) == sorted(scan(text, 0, len(text)))
 
 
 def test_the_encoded_signal_is_carried_with_its_line() -> None:
@@ -140,9 +157,9 @@ def test_the_encoded_signal_is_carried_with_its_line() -> None:
     scan = CountingScan()
     versions = PreviousVersions()
     body = b"plain line\n" * (SMALLEST // 4)
-    versions.hits("f.txt", b"token=abc\n" + body, scan)
+    versions.scan("f.txt", b"token=abc\n" + body, scan)
 
-    carried = versions.hits("f.txt", b"token=abc\n" + body + b"more\n", scan)
+    carried = versions.scan("f.txt", b"token=abc\n" + body + b"more\n", scan).hits
 
     assert scan.scanned[-1] == b"more\n"
     assert (ENCODED, 0) in carried
@@ -154,10 +171,10 @@ def test_a_version_whose_kept_lines_may_hold_encoded_text_is_scanned_whole() -> 
     scan = CountingScan()
     versions = PreviousVersions()
     body = b"plain line\n" * (SMALLEST // 4)
-    versions.hits("f.txt", b"token=abc\n" + body, scan)
+    versions.scan("f.txt", b"token=abc\n" + body, scan)
     second = b"other\n" + body
 
-    hits = versions.hits("f.txt", second, scan)
+    hits = versions.scan("f.txt", second, scan).hits
 
     assert scan.scanned[-1] == second
     assert hits == sorted(scan(second, 0, len(second)), key=lambda hit: hit[1])
@@ -167,15 +184,15 @@ def test_small_files_are_scanned_whole_and_memory_stays_bounded() -> None:
     scan = CountingScan()
     versions = PreviousVersions(limit=5 * SMALLEST)
     small = b"k\n" * 10
-    versions.hits("small.txt", small, scan)
-    versions.hits("small.txt", small, scan)
+    versions.scan("small.txt", small, scan)
+    versions.scan("small.txt", small, scan)
     assert scan.scanned == [small, small]
 
     files = {f"{n}.txt": b"%02d line\n" % n * (SMALLEST // 8) for n in range(20)}
     for path, data in files.items():
-        versions.hits(path, data, scan)
+        versions.scan(path, data, scan)
         assert 0 < versions.size <= 5 * SMALLEST
     scanned = len(scan.scanned)
-    versions.hits("19.txt", files["19.txt"], scan)  # the latest are kept: nothing to scan
-    versions.hits("0.txt", files["0.txt"], scan)  # the first were let go: scanned whole
+    versions.scan("19.txt", files["19.txt"], scan)  # the latest are kept: nothing to scan
+    versions.scan("0.txt", files["0.txt"], scan)  # the first were let go: scanned whole
     assert scan.scanned[scanned:] == [files["0.txt"]]

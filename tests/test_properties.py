@@ -199,6 +199,7 @@ def test_a_version_scanned_where_it_changed_finds_what_a_whole_scan_finds(
             fragment = Fragment(data, path, Origin.FILE)
             carried, whole = warm.detect(fragment), warm.detect(fragment, explain=True)
             assert carried.candidates == whole.candidates
+            assert carried.newlines == whole.newlines == data.count(b"\n")
 
 
 def any_word_without_hyperscan(words: tuple[str, ...]) -> AnyWord:

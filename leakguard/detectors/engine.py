@@ -20,7 +20,7 @@ from leakguard.detectors.prefilter import (
     build_prefilter,
     triggers_for,
 )
-from leakguard.detectors.previous_versions import LineScan, PreviousVersions
+from leakguard.detectors.previous_versions import LineScan, PreviousVersions, Scanned
 from leakguard.detectors.recognizers import (
     Recognizer,
     Rejection,
@@ -28,7 +28,7 @@ from leakguard.detectors.recognizers import (
     make_recognizer,
 )
 from leakguard.detectors.settings import DetectionSettings
-from leakguard.detectors.text import FragmentText
+from leakguard.detectors.text import FragmentText, count_newlines
 from leakguard.detectors.verdicts import Place, Verdicts
 from leakguard.filters.paths import GlobList
 from leakguard.models import Candidate, Category, Fragment
@@ -45,6 +45,7 @@ class Detection:
     candidates: list[Candidate] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     may_hold_encoded: bool = False
+    newlines: int = 0  # in the fragment's bytes
 
 
 class Detector:
@@ -98,8 +99,8 @@ class Detector:
         return result
 
     def _detect_plain(self, fragment: Fragment, *, explain: bool, top: bool) -> Detection:
-        result = Detection()
-        hits = self._prefilter_hits(fragment, versioned=top and not explain)
+        hits, newlines = self._prefilter_hits(fragment, versioned=top and not explain)
+        result = Detection(newlines=newlines)
         if any(hit[0] == ENCODED for hit in hits):
             result.may_hold_encoded = True
             hits = [hit for hit in hits if hit[0] != ENCODED]
@@ -160,15 +161,16 @@ class Detector:
             self._turned_away[path] = away
         return [hit for hit in hits if hit[0] not in away] if away else hits
 
-    def _prefilter_hits(self, fragment: Fragment, *, versioned: bool) -> list[Hit]:
-        """The prefilter's hits. A file's start (`versioned`: not decoded text, not under
-        `--explain`, whose rejections would tell of a changed line's stray hits) is scanned
-        only where it differs from the last version of its path (`PreviousVersions`)."""
+    def _prefilter_hits(self, fragment: Fragment, *, versioned: bool) -> Scanned:
+        """The prefilter's hits, and the fragment's newlines. A file's start (`versioned`: not
+        decoded text, not under `--explain`, whose rejections would tell of a changed line's
+        stray hits) is scanned only where it differs from the last version of its path
+        (`PreviousVersions`)."""
         scan = self._line_scan(fragment.path)
         data = fragment.data
         if versioned and fragment.line_offset == 0 and fragment.column_offset == 0:
-            return self._previous.hits(fragment.path, data, scan)
-        return scan(data, 0, len(data))
+            return self._previous.scan(fragment.path, data, scan)
+        return Scanned(scan(data, 0, len(data)), count_newlines(data))
 
     def _line_scan(self, path: str) -> LineScan:
         if self._pii_skip.match(path) is None:

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from leakguard.detectors.prefilter import ENCODED, Hit
+from leakguard.detectors.text import count_newlines
 
 # The prefilter's hits of data[start:end] (whole lines), at offsets in data.
 LineScan = Callable[[bytes, int, int], list[Hit]]
@@ -40,9 +41,17 @@ SMALLEST_PART = 16 << 10  # a smaller changed part is scanned as it is
 NEWLINE = 0x0A
 
 
+class Scanned(NamedTuple):
+    """What a version's scan tells: the prefilter's hits and the newlines of its bytes."""
+
+    hits: list[Hit]
+    newlines: int
+
+
 class Version(NamedTuple):
     data: bytes
-    hits: list[Hit]
+    hits: list[Hit]  # in offset order
+    newlines: int
 
 
 class PreviousVersions:
@@ -58,20 +67,21 @@ class PreviousVersions:
         """Bytes held: the versions kept and their hits."""
         return self._size
 
-    def hits(self, path: str, data: bytes, scan: LineScan) -> list[Hit]:
-        """The hits of `data`, the content of `path`: scanned where it differs from the last
-        version of `path`, carried over from that version where it does not."""
+    def scan(self, path: str, data: bytes, scan: LineScan) -> Scanned:
+        """The hits and newlines of `data`, the content of `path`: scanned and counted where
+        it differs from the last version of `path`, carried over from that version where it
+        does not. (Counting every version's lines whole was a twentieth of a history scan.)"""
         if not SMALLEST <= len(data) <= LARGEST:
-            return scan(data, 0, len(data))
+            return Scanned(scan(data, 0, len(data)), count_newlines(data))
         previous = self._versions.pop(path, None)
-        hits = None
+        scanned = None
         if previous is not None:
             self._size -= _cost(previous)
-            hits = _carried(previous, data, scan)
-        if hits is None:
-            hits = sorted(scan(data, 0, len(data)), key=_offset)
-        self._keep(path, Version(data, hits))
-        return hits
+            scanned = _carried(previous, data, scan)
+        if scanned is None:
+            scanned = Scanned(sorted(scan(data, 0, len(data)), key=_offset), count_newlines(data))
+        self._keep(path, Version(data, *scanned))
+        return scanned
 
     def _keep(self, path: str, version: Version) -> None:
         cost = _cost(version)
@@ -88,23 +98,30 @@ def _cost(version: Version) -> int:
     return len(version.data) + HIT_BYTES * len(version.hits)
 
 
-def _carried(previous: Version, data: bytes, scan: LineScan) -> list[Hit] | None:
+def _carried(previous: Version, data: bytes, scan: LineScan) -> Scanned | None:
     """The hits of `data`: its stretches of lines that `previous` holds too keep that
     version's hits, moved to where they now stand; the lines between are scanned. None when
-    that cannot tell whether the kept lines hold encoded text (see below)."""
-    old_hits = previous.hits  # in offset order
+    that cannot tell whether the kept lines hold encoded text (see below). Its newlines are
+    the previous version's, less those of the lines it lost, plus those of the lines between."""
+    old, old_hits = previous.data, previous.hits
     hits: list[Hit] = []
-    position = 0
-    for stretch in unchanged_lines(previous.data, data):
+    newlines = previous.newlines
+    position = old_position = 0
+    for stretch in unchanged_lines(old, data):
         if position < stretch.start:
             hits += scan(data, position, stretch.start)
+            newlines += count_newlines(data, position, stretch.start)
+        newlines -= count_newlines(old, old_position, stretch.old_start)
         shift = stretch.start - stretch.old_start
         first = bisect.bisect_left(old_hits, stretch.old_start, key=_offset)
         last = bisect.bisect_left(old_hits, stretch.old_start + stretch.size, key=_offset)
         hits += [(rule_index, offset + shift) for rule_index, offset in old_hits[first:last]]
         position = stretch.start + stretch.size
+        old_position = stretch.old_start + stretch.size
     if position < len(data):
         hits += scan(data, position, len(data))
+        newlines += count_newlines(data, position)
+    newlines -= count_newlines(old, old_position)
     # The signal of encoded text is reported at the first match of each of its patterns only:
     # when the previous version's fell in a changed line, whether a kept line holds another
     # is not known, unless the new version shows one anyway.
@@ -113,7 +130,7 @@ def _carried(previous: Version, data: bytes, scan: LineScan) -> list[Hit] | None
     ):
         return None
     hits.sort(key=_offset)
-    return hits
+    return Scanned(hits, newlines)
 
 
 def _offset(hit: Hit) -> int:
