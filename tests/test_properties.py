@@ -22,7 +22,7 @@ from leakguard.config import Config, load_config
 from leakguard.detectors import previous_versions
 from leakguard.detectors.engine import Detector
 from leakguard.detectors.prefilter import AnyWord
-from leakguard.detectors.text import FragmentText, count_newlines
+from leakguard.detectors.text import FragmentText, count_newlines, walk_to_line
 from leakguard.errors import ConfigError, GitError, RuleError
 from leakguard.filters import FilterChain
 from leakguard.models import Fragment, Origin
@@ -231,6 +231,27 @@ def test_closing_words_are_found_in_the_bytes_as_in_the_text_lowered(text: str) 
 @given(data=st.binary(max_size=9000) | st.text(alphabet="a\n", max_size=9000).map(str.encode))
 def test_newlines_are_counted_as_bytes_count_counts_them(data: bytes) -> None:
     assert count_newlines(data) == data.count(b"\n")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    lengths=st.lists(st.sampled_from([0, 1, 30, 62, 63, 64, 65, 128]), min_size=1, max_size=60)
+    | st.lists(st.sampled_from([0, 63, 64, 65, 70, 75, 80]), min_size=20, max_size=60),
+    choice=st.data(),
+)
+def test_a_line_is_found_from_any_other_as_a_list_of_line_starts_finds_it(
+    lengths: list[int], choice: st.DataObject
+) -> None:
+    """Lines are walked to in C (a regex below, a count of newlines above): the start of line
+    `index` must be where the list of all line starts puts it, None off the fragment's ends,
+    from any line, near or far (a few lines up are stepped, more are counted in stretches of
+    64 bytes a line: line lengths about that size find the stretch's edge cases)."""
+    data = b"\n".join(b"x" * length for length in lengths)
+    starts = [0, *(i + 1 for i, byte in enumerate(data) if byte == 0x0A)]
+    known = choice.draw(st.integers(0, len(starts) - 1))
+    index = choice.draw(st.integers(-3, len(starts) + 2))
+    expected = starts[index] if 0 <= index < len(starts) else None
+    assert walk_to_line(data, (known, starts[known]), index) == expected
 
 
 @PROPERTY

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -84,19 +86,48 @@ def line_starts_after(data: bytes, offset: int) -> Iterator[int]:
 
 
 def walk_to_line(data: bytes, known: tuple[int, int], index: int) -> int | None:
-    """Where line `index` starts, a step per line from a line whose (index, start) is `known`;
-    None when the data ends before it."""
+    """Where line `index` starts, counted from a line whose (index, start) is `known`; None
+    when the data ends before it.
+
+    Lines below are skipped by one regex match, lines above by counting the newlines of a
+    stretch before the known line (both in C): a step per line in Python made the walks over a
+    JSON record's keys 4 % of a history scan. A few lines up are still stepped (faster there).
+    """
     known_index, start = known
-    for _ in range(index - known_index):
-        newline = data.find(b"\n", start)
-        if newline == -1:
-            return None
-        start = newline + 1
-    for _ in range(known_index - index):
-        if start == 0:
-            return None
-        start = data.rfind(b"\n", 0, start - 1) + 1
-    return start
+    if index > known_index:
+        found = _lines(index - known_index).match(data, start)
+        return None if found is None else found.end()
+    above = known_index - index
+    if above <= STEPPED_UP:
+        for _ in range(above):
+            if start == 0:
+                return None
+            start = data.rfind(b"\n", 0, start - 1) + 1
+        return start
+    # Line `index` starts after the (above + 1)-th newline before `start` (which ends the line
+    # above the known one), or at 0 when there are exactly `above` of them.
+    reach = GUESSED_LINE * (above + 1)
+    while True:
+        low = max(0, start - reach)
+        newlines = data.count(b"\n", low, start)
+        if newlines > above:
+            found = _lines(newlines - above).match(data, low)
+            assert found is not None  # the newlines were counted
+            return found.end()
+        if low == 0:
+            return 0 if newlines == above else None
+        reach *= 4
+
+
+STEPPED_UP = 8
+GUESSED_LINE = 64  # bytes a line is taken to hold when looking for the lines above
+
+
+@functools.lru_cache(maxsize=1024)
+def _lines(count: int) -> re.Pattern[bytes]:
+    """`count` whole lines, each up to its newline (possessive: a failed match never goes
+    back into a line)."""
+    return re.compile(rb"(?:[^\n]*+\n){%d}" % count)
 
 
 class FragmentText:
