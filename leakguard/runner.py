@@ -151,6 +151,7 @@ def run(options: Options, source: Any, kind: str, root: Path | None) -> None:
         explain=options.verbose or options.explain,
         max_file_size=max_file_size or None,
         timeout=options.timeout,
+        every_sighting=options.report_unused,
     )
     # SIGTERM stops the scan like Ctrl-C: workers stopped, no report written, exit 2.
     with stop_on_signals():

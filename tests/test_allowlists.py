@@ -154,6 +154,23 @@ def test_report_unused_lists_entries_that_matched_nothing(leaky: GitRepo) -> Non
     assert "paths[0]" not in text
 
 
+def test_report_unused_counts_an_entry_that_matched_a_later_sighting_only(repo: GitRepo) -> None:
+    """A value seen twice at one path is one finding, where it was first seen; the scan does
+    not ask the filters about later sightings, except for `--report-unused`, to which an entry
+    matching only the second line is in use."""
+    token = fake_github_token("twice")
+    repo.commit("twice", **{"app.py": f'TOKEN = "{token}"\nBACKUP = "{token}"  # rotated\n'})
+    config = "allowlists:\n  - lines: ['# rotated']\n"
+
+    result = scan(repo, config, "--report-unused")
+    plain = scan(repo, config)
+
+    assert "unused:" not in result.stderr
+    for outcome in (result, plain):
+        (finding,) = outcome.json()["findings"]
+        assert finding["location"]["line"] == 1
+
+
 def test_report_unused_on_part_of_the_history_says_so(leaky: GitRepo) -> None:
     leaky.write(".leakguard.yaml", "allowlists:\n  - paths: ['vendor/**']\n")
 
