@@ -89,12 +89,12 @@ def test_a_50_mb_line(repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyP
     big = tmp_path / "one-line.txt"
     big.write_bytes(huge)
     repo.commit("huge", **{"one-line.txt": huge})
-    windows: list[tuple[int, int, int]] = []
+    windows: list[tuple[int, int, int, bool]] = []
     engine_windows = Detector._windows
 
     def recorded_windows(
         self: Detector, text: FragmentText, hits: list[tuple[int, int]]
-    ) -> list[tuple[int, int, int]]:
+    ) -> list[tuple[int, int, int, bool]]:
         found = engine_windows(self, text, hits)
         windows.extend(found)
         return found
@@ -111,7 +111,7 @@ def test_a_50_mb_line(repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert [candidate.rule_id for candidate in detection.candidates] == ["github-pat"]
     # Rules are confirmed on slices around their hits, never on the whole line.
     assert windows
-    assert all(end - start <= 2 * LONG_LINE_REACH for _, start, end in windows), windows
+    assert all(end - start <= 2 * LONG_LINE_REACH for start, _, end, _ in windows), windows
 
 
 def test_too_large_content_is_reported_never_silent(repo: GitRepo) -> None:

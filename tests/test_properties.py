@@ -233,6 +233,31 @@ def test_newlines_are_counted_as_bytes_count_counts_them(data: bytes) -> None:
     assert count_newlines(data) == data.count(b"\n")
 
 
+@PROPERTY
+@given(
+    # Slices of a long line (4,200 bytes) merged may cover all of it: a few hits on one do.
+    lines=st.lists(st.sampled_from(["", "ab", "a " * 1200, "b" * 4200]), min_size=1, max_size=4),
+    hits=st.lists(st.tuples(st.booleans(), st.floats(0, 1)), min_size=1, max_size=16),
+)
+def test_a_window_is_marked_whole_exactly_when_it_is_its_line(
+    lines: list[str], hits: list[tuple[bool, float]]
+) -> None:
+    """A window's verdict is remembered only when it is a whole line: the mark the windows
+    carry (short lines, a multiline rule's reach, slices of long lines merged) must say what
+    comparing the window with its line's bounds says."""
+    warm = detector("hyperscan")
+    multiline = next(i for i, rule in enumerate(warm.rules) if rule.multiline)
+    single_line = next(i for i, rule in enumerate(warm.rules) if not rule.multiline)
+    data = "\n".join(lines).encode()
+    text = FragmentText(Fragment(data, "a.txt", Origin.FILE))
+    offsets = [
+        (multiline if spans_lines else single_line, int(place * max(len(data) - 1, 0)))
+        for spans_lines, place in hits
+    ]
+    for start, _, end, whole_line in warm._windows(text, offsets):
+        assert whole_line == ((start, end) == text.line_bounds(start))
+
+
 @settings(max_examples=1000, deadline=None)
 @given(
     lengths=st.lists(st.sampled_from([0, 1, 30, 62, 63, 64, 65, 128]), min_size=1, max_size=60)

@@ -8,6 +8,7 @@ the file it sits in, whatever the engine that found it.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -115,12 +116,12 @@ class Detector:
         # again, to tell what it turned down.
         verdicts = None if explain else self._verdicts
         seen: set[tuple[str, int, int, str]] = set()
-        for rule_index, start, end in self._windows(text, hits):
+        for start, rule_index, end, whole_line in self._windows(text, hits):
             keywords = self._line_keywords[rule_index]
             if keywords and not text.line_has_keyword(start, keywords):
                 continue
             found: Iterable[Candidate]
-            if verdicts is not None and (start, end) == text.line_bounds(start):
+            if verdicts is not None and whole_line:
                 place = Place(rule_index, text, text.data[start:end], start)
                 known = verdicts.recall(place, self._recognizers[rule_index])
                 if known is None:
@@ -189,26 +190,37 @@ class Detector:
 
         return scan
 
-    def _windows(self, text: FragmentText, hits: list[Hit]) -> list[tuple[int, int, int]]:
+    def _windows(self, text: FragmentText, hits: list[Hit]) -> list[Span]:
         """Windows to confirm, per rule, overlapping ones merged, in file order."""
-        per_rule: dict[int, list[tuple[int, int]]] = {}
-        for rule_index, offset in sorted(set(hits), key=lambda hit: hit[1]):
-            bounds = self._window_bounds(text, rule_index, offset)
+        per_rule: dict[int, list[Span]] = {}
+        for rule_index, offset in sorted(set(hits), key=_OFFSET):
+            window = self._window_at(text, rule_index, offset)
             spans = per_rule.setdefault(rule_index, [])
-            if spans and bounds[0] <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(spans[-1][1], bounds[1]))
+            if spans and window[0] <= spans[-1][2]:
+                last = spans[-1]
+                if window[0] != last[0] or window[2] > last[2]:  # not the same line again
+                    end = max(last[2], window[2])
+                    whole_line = (last[0], end) == text.line_bounds(last[0])
+                    spans[-1] = (last[0], rule_index, end, whole_line)
             else:
-                spans.append(bounds)
-        windows = [(rule, start, end) for rule, spans in per_rule.items() for start, end in spans]
-        windows.sort(key=lambda window: (window[1], window[0]))
+                spans.append(window)
+        windows = [window for spans in per_rule.values() for window in spans]
+        windows.sort()
         return windows
 
-    def _window_bounds(self, text: FragmentText, rule_index: int, offset: int) -> tuple[int, int]:
+    def _window_at(self, text: FragmentText, rule_index: int, offset: int) -> Span:
         line_start, line_end = text.line_bounds(offset)
         if self.rules[rule_index].multiline:
-            return line_start, min(len(text.data), line_start + MULTILINE_REACH)
+            end = min(len(text.data), line_start + MULTILINE_REACH)
+            return line_start, rule_index, end, end == line_end
         if line_end - line_start <= LONG_LINE:
-            return line_start, line_end
+            return line_start, rule_index, line_end, True
+        # A slice of a long line: never all of it (LONG_LINE > 2 * LONG_LINE_REACH).
         start = max(line_start, offset - LONG_LINE_REACH)
         end = min(line_end, offset + LONG_LINE_REACH)
-        return start, end
+        return start, rule_index, end, False
+
+
+# A window to confirm: (start, rule index, end, whether it is a whole line), ordered by start.
+Span = tuple[int, int, int, bool]
+_OFFSET = operator.itemgetter(1)  # of a hit
