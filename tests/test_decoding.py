@@ -8,9 +8,17 @@ import random
 from collections.abc import Iterator, Sequence
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from leakguard.detectors import decoding
-from leakguard.detectors.decoding import MAX_DECODED_BYTES, MAX_DEPTH, EncodedRun, encoded_runs
+from leakguard.detectors.decoding import (
+    MAX_DECODED_BYTES,
+    MAX_DEPTH,
+    EncodedRun,
+    RunDecodings,
+    encoded_runs,
+)
 from leakguard.detectors.engine import Detection, Detector
 from leakguard.models import Fragment, Origin
 from leakguard.rule_examples import expand
@@ -117,10 +125,12 @@ def test_a_depth_bomb_costs_bounded_work(
     real_runs = decoding.encoded_runs
     real_detect = Detector.detect
 
-    def counting_runs(data: bytes, found: Sequence[str] = ()) -> Iterator[EncodedRun]:
+    def counting_runs(
+        data: bytes, found: Sequence[str] = (), decodings: RunDecodings | None = None
+    ) -> Iterator[EncodedRun]:
         sizes: list[int] = []
         decoded_per_call.append(sizes)
-        for run in real_runs(data, found):
+        for run in real_runs(data, found, decodings=decodings):
             sizes.append(len(run.decoded))
             yield run
 
@@ -213,3 +223,65 @@ def test_jwt_parts_are_not_decoded_again(detector: Detector) -> None:
 
 def test_plain_text_is_untouched(detector: Detector) -> None:
     assert scan(detector, "def function_name_that_is_quite_long_indeed(argument): pass\n") == []
+
+
+# Runs of each kind the decoder tells apart: text in base64 and hex, a random digest, a hash
+# with its prefix, an identifier, and percent-encoded text; each after a label or none.
+TEXT = b"a sentence of plain text that is long enough"
+RUN_POOL = [
+    base64.b64encode(TEXT),
+    base64.urlsafe_b64encode(TEXT + b"?>"),
+    TEXT.hex().encode(),
+    base64.b64encode(random.Random(4).randbytes(48)),
+    b"sha512-" + base64.b64encode(random.Random(5).randbytes(64)),
+    b"some_rather_long_function_name_in_code_here",
+    b"a%20sentence%20of%20plain%20text%20here",
+]
+LABELS = [b"x = ", b'"integrity": "', b"digest: ", b""]
+shared_decodings = RunDecodings()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    versions=st.lists(
+        st.lists(st.tuples(st.sampled_from(LABELS), st.sampled_from(RUN_POOL)), max_size=8),
+        min_size=1,
+        max_size=4,
+    ),
+    budget=st.sampled_from([MAX_DECODED_BYTES, 40, 1]),
+    found_first=st.booleans(),
+)
+def test_runs_judged_before_are_found_as_if_judged_anew(
+    versions: list[list[tuple[bytes, bytes]]], budget: int, found_first: bool
+) -> None:
+    """What a run alone decides is remembered across fragments (`RunDecodings`); where it
+    stands (a hash label before it, a value found around it) and the budget are not: versions
+    of a file must give the runs a decoder with no memory gives."""
+    for version in versions:
+        data = b"\n".join(label + run for label, run in version) + b"\n"
+        found = [f"<{version[0][1].decode()}>"] if version and found_first else []
+        remembered = list(encoded_runs(data, found, budget, decodings=shared_decodings))
+        assert remembered == list(encoded_runs(data, found, budget))
+
+
+def test_a_run_is_decoded_once_and_what_is_remembered_stays_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[int] = []
+    real = decoding._b64
+
+    def counting(body: bytes, urlsafe: bool) -> bytes:
+        calls.append(len(body))
+        return real(body, urlsafe)
+
+    monkeypatch.setattr(decoding, "_b64", counting)
+    data = b"x = " + base64.b64encode(TEXT) + b"\n"
+    decodings = RunDecodings(limit=2000)
+    for _ in range(3):
+        assert len(list(encoded_runs(data, decodings=decodings))) == 1
+    assert len(calls) == 2  # its first characters, then the whole run: once
+
+    for seed in range(200):
+        text = expand("${rand:alnum:60}", f"run {seed}").encode()
+        list(encoded_runs(b"x = " + base64.b64encode(text) + b"\n", decodings=decodings))
+        assert decodings.size <= 2000 + decoding.RUN_ENTRY_BYTES + 2 * decoding.MAX_RUN

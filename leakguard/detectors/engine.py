@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from leakguard.detectors.checks import GENERIC_PROVIDER, drop_shadowed
-from leakguard.detectors.decoding import MAX_DEPTH, decoded_candidates
+from leakguard.detectors.decoding import MAX_DEPTH, RunDecodings, decoded_candidates
 from leakguard.detectors.prefilter import (
     ENCODED,
     Hit,
@@ -89,13 +89,15 @@ class Detector:
         self.generic_ids = frozenset(r.id for r in self.rules if r.provider == GENERIC_PROVIDER)
         self._verdicts = Verdicts()
         self._previous = PreviousVersions()
+        self._decodings = RunDecodings()
 
     def detect(self, fragment: Fragment, *, explain: bool = False, depth: int = 0) -> Detection:
         """Candidates in the fragment, then in its base64/hex/percent-encoded runs (`depth`:
         levels of decoding already done, see `decoding`)."""
         result = self._detect_plain(fragment, explain=explain, top=depth == 0)
         if depth < MAX_DEPTH and result.may_hold_encoded:
-            result.candidates.extend(decoded_candidates(self, fragment, result.candidates, depth))
+            found = decoded_candidates(self, fragment, result.candidates, depth, self._decodings)
+            result.candidates.extend(found)
         result.candidates = drop_shadowed(result.candidates, self.generic_ids)
         return result
 
