@@ -34,6 +34,20 @@ def detector(request: pytest.FixtureRequest) -> Detector:
     return Detector(RULES.rules, engine=request.param)
 
 
+@pytest.fixture
+def b64_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The lengths of the base64 bodies decoded from here on."""
+    calls: list[int] = []
+    real = decoding._b64
+
+    def counting(body: bytes, urlsafe: bool) -> bytes:
+        calls.append(len(body))
+        return real(body, urlsafe)
+
+    monkeypatch.setattr(decoding, "_b64", counting)
+    return calls
+
+
 def token(seed: str = "decoding") -> str:
     return expand("${gen:github-token:ghp}", seed)
 
@@ -167,16 +181,8 @@ def test_decoded_bytes_are_capped_per_fragment() -> None:
     assert MAX_DECODED_BYTES <= total <= MAX_DECODED_BYTES + 200
 
 
-def test_package_lock_integrity_hashes_are_not_decoded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_package_lock_integrity_hashes_are_not_decoded(b64_calls: list[int]) -> None:
     """Lock files hold thousands of base64 digests: none is decoded, not even its first bytes."""
-    calls: list[int] = []
-    real = decoding._b64
-
-    def counting(body: bytes, urlsafe: bool) -> bytes:
-        calls.append(len(body))
-        return real(body, urlsafe)
-
-    monkeypatch.setattr(decoding, "_b64", counting)
     rng = random.Random(2)
     entries = []
     for index in range(500):
@@ -190,22 +196,14 @@ def test_package_lock_integrity_hashes_are_not_decoded(monkeypatch: pytest.Monke
         )
     lock = ("{\n" + "\n".join(entries) + "\n}\n").encode()
     assert list(encoded_runs(lock)) == []
-    assert calls == []
+    assert b64_calls == []
 
 
-def test_random_digests_are_dropped_after_a_peek(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[int] = []
-    real = decoding._b64
-
-    def counting(body: bytes, urlsafe: bool) -> bytes:
-        calls.append(len(body))
-        return real(body, urlsafe)
-
-    monkeypatch.setattr(decoding, "_b64", counting)
+def test_random_digests_are_dropped_after_a_peek(b64_calls: list[int]) -> None:
     rng = random.Random(3)
     data = b"\n".join(b"h: " + base64.b64encode(rng.randbytes(48)) for _ in range(200))
     assert list(encoded_runs(data)) == []
-    assert max(calls, default=0) <= decoding.PEEK  # most are dropped before any decoding
+    assert max(b64_calls, default=0) <= decoding.PEEK  # most are dropped before any decoding
 
 
 def test_runs_inside_a_reported_value_are_left_alone() -> None:
@@ -264,22 +262,12 @@ def test_runs_judged_before_are_found_as_if_judged_anew(
         assert remembered == list(encoded_runs(data, found, budget))
 
 
-def test_a_run_is_decoded_once_and_what_is_remembered_stays_bounded(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    calls: list[int] = []
-    real = decoding._b64
-
-    def counting(body: bytes, urlsafe: bool) -> bytes:
-        calls.append(len(body))
-        return real(body, urlsafe)
-
-    monkeypatch.setattr(decoding, "_b64", counting)
+def test_a_run_is_decoded_once_and_what_is_remembered_stays_bounded(b64_calls: list[int]) -> None:
     data = b"x = " + base64.b64encode(TEXT) + b"\n"
     decodings = RunDecodings(limit=2000)
     for _ in range(3):
         assert len(list(encoded_runs(data, decodings=decodings))) == 1
-    assert len(calls) == 2  # its first characters, then the whole run: once
+    assert len(b64_calls) == 2  # its first characters, then the whole run: once
 
     for seed in range(200):
         text = expand("${rand:alnum:60}", f"run {seed}").encode()
