@@ -8,7 +8,6 @@ the file it sits in, whatever the engine that found it.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +18,7 @@ from leakguard.detectors.prefilter import (
     Hit,
     Prefilter,
     build_prefilter,
+    hit_offset,
     triggers_for,
 )
 from leakguard.detectors.previous_versions import LineScan, PreviousVersions, Scanned
@@ -195,7 +195,7 @@ class Detector:
     def _windows(self, text: FragmentText, hits: list[Hit]) -> list[Span]:
         """Windows to confirm, per rule, overlapping ones merged, in file order."""
         per_rule: dict[int, list[Span]] = {}
-        for rule_index, offset in sorted(set(hits), key=_OFFSET):
+        for rule_index, offset in sorted(set(hits), key=hit_offset):
             window = self._window_at(text, rule_index, offset)
             spans = per_rule.setdefault(rule_index, [])
             if spans and window[0] <= spans[-1][2]:
@@ -225,4 +225,3 @@ class Detector:
 
 # A window to confirm: (start, rule index, end, whether it is a whole line), ordered by start.
 Span = tuple[int, int, int, bool]
-_OFFSET = operator.itemgetter(1)  # of a hit

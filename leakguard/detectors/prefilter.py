@@ -15,6 +15,7 @@ A hit is `(rule_index, offset)`: an offset in the bytes on the line where the ru
 from __future__ import annotations
 
 import contextlib
+import operator
 import re
 import zlib
 from collections.abc import Sequence
@@ -26,7 +27,8 @@ from leakguard.cache import read_entry, write_entry
 from leakguard.digests import blake2b
 from leakguard.ruleset import Rule
 
-Hit = tuple[int, int]
+Hit = tuple[int, int]  # (rule index, byte offset)
+hit_offset = operator.itemgetter(1)  # a sort key, in C
 
 # The rule index of a hit that says "this content may hold encoded text" (see decoding.py):
 # a base64 run whose every fourth character leads a printable byte, a hex run of printable

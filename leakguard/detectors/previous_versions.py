@@ -24,7 +24,7 @@ import bisect
 from collections.abc import Callable
 from typing import NamedTuple
 
-from leakguard.detectors.prefilter import ENCODED, Hit
+from leakguard.detectors.prefilter import ENCODED, Hit, hit_offset
 from leakguard.detectors.text import count_newlines
 
 # The prefilter's hits of data[start:end] (whole lines), at offsets in data.
@@ -79,7 +79,8 @@ class PreviousVersions:
             self._size -= _cost(previous)
             scanned = _carried(previous, data, scan)
         if scanned is None:
-            scanned = Scanned(sorted(scan(data, 0, len(data)), key=_offset), count_newlines(data))
+            hits = sorted(scan(data, 0, len(data)), key=hit_offset)
+            scanned = Scanned(hits, count_newlines(data))
         self._keep(path, Version(data, *scanned))
         return scanned
 
@@ -113,8 +114,8 @@ def _carried(previous: Version, data: bytes, scan: LineScan) -> Scanned | None:
             newlines += count_newlines(data, position, stretch.start)
         newlines -= count_newlines(old, old_position, stretch.old_start)
         shift = stretch.start - stretch.old_start
-        first = bisect.bisect_left(old_hits, stretch.old_start, key=_offset)
-        last = bisect.bisect_left(old_hits, stretch.old_start + stretch.size, key=_offset)
+        first = bisect.bisect_left(old_hits, stretch.old_start, key=hit_offset)
+        last = bisect.bisect_left(old_hits, stretch.old_start + stretch.size, key=hit_offset)
         hits += [(rule_index, offset + shift) for rule_index, offset in old_hits[first:last]]
         position = stretch.start + stretch.size
         old_position = stretch.old_start + stretch.size
@@ -129,12 +130,8 @@ def _carried(previous: Version, data: bytes, scan: LineScan) -> Scanned | None:
         rule_index == ENCODED for rule_index, _ in old_hits
     ):
         return None
-    hits.sort(key=_offset)
+    hits.sort(key=hit_offset)
     return Scanned(hits, newlines)
-
-
-def _offset(hit: Hit) -> int:
-    return hit[1]
 
 
 class Stretch(NamedTuple):
