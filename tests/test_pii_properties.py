@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from leakguard.detectors.engine import Detector
 from leakguard.detectors.text import FragmentText
 from leakguard.models import Category, Fragment, Origin
-from leakguard.pii.keys import ARRAY_BEFORE, REACH, array_key
-from leakguard.pii.structure import view_of
+from leakguard.pii.keys import ARRAY_BEFORE, REACH, array_key, indent_of, opening_key
+from leakguard.pii.structure import LOOK_BACK, view_of
 from leakguard.rule_examples import expand
 from leakguard.ruleset import load_builtin_rules
 
@@ -200,6 +200,82 @@ def test_an_answer_kept_for_a_line_reads_what_finding_it_read(lines: list[str], 
 
     first = [reads(index) for index in range(len(lines))]
     assert [reads(index) for index in reversed(range(len(lines)))] == first[::-1]
+
+
+# Lines as enclosing keys see them: indentation of spaces, tabs and list markers (now and
+# then none), keys that open a value, blank lines of every kind (CRLF, a form feed, a
+# non-breaking space), a CR inside a line.
+indented_line = st.tuples(
+    st.sampled_from([False] + [True] * 7),
+    st.lists(st.sampled_from([" ", "  ", "\t", "- ", "    "]), min_size=1, max_size=6),
+    st.sampled_from(
+        ["naam:", '"adres": {', "items: [", "- bsn:", "x", "waarde", "", "\r", "\x0c x",
+         "\u00a0", "\r x", "};"]
+    ),
+).map(lambda parts: ("".join(parts[1]) if parts[0] else "") + parts[2])  # fmt: skip
+
+
+def parents_line_by_line(lines: list[str], index: int) -> tuple[tuple[str, ...], int]:
+    """The enclosing keys of line `index` and the first line read, a line at a time."""
+    indent = indent_of(lines[index])
+    if indent == 0:
+        return (), index
+    found: list[str] = []
+    first = index
+    for previous in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
+        first = previous
+        line = lines[previous]
+        level = indent_of(line) if line.strip() else -1
+        if level < 0 or level >= indent:
+            continue
+        key = opening_key(line)
+        if key is not None:
+            found.append(key)
+        indent = level
+        if level == 0 or len(found) == 3:
+            break
+    return tuple(found), first
+
+
+@PROPERTY
+@given(
+    above=st.lists(indented_line, max_size=12),
+    nested=st.integers(0, LOOK_BACK + 4),
+    below=st.lists(indented_line, min_size=1, max_size=12),
+    data=st.data(),
+)
+def test_enclosing_keys_are_those_a_walk_line_by_line_finds(
+    above: list[str], nested: int, below: list[str], data: st.DataObject
+) -> None:
+    """`FragmentView.parents` finds the lines above that may enclose a value with one regex
+    over their bytes; it must find the keys a walk up a line at a time finds, and record
+    that it read as far up as that walk did (`LOOK_BACK` lines at most: the deeply nested
+    lines between reach past it)."""
+    lines = [*above, *["          waarde"] * nested, *below]
+    text = "\n".join(lines)
+    view = view_of(FragmentText(Fragment(text.encode(), "c.yaml", Origin.FILE)))
+    index = data.draw(st.integers(0, len(lines) - 1))
+    read = [line.removesuffix("\r") for line in lines]  # a line is read without its CR
+    keys, first = parents_line_by_line(read, index)
+    view.watch(index)
+    assert view.parents(index, view.line(index)) == keys
+    assert view.lines_read() == (first, index, ())
+
+
+@pytest.mark.parametrize(
+    ("between", "keys"),
+    [
+        ("\r x", ()),  # a line: what follows a CR is text
+        ("\x0c x", ()),  # a form feed is no indentation
+        ("\u00a0", ("naam",)),  # blank: the key above encloses the value
+        ("  \r", ("naam",)),  # blank, with a CRLF line end
+    ],
+)
+def test_enclosing_keys_past_lines_that_only_look_blank(between: str, keys: tuple[str]) -> None:
+    lines = ["naam:", between, "  waarde"]
+    view = view_of(FragmentText(Fragment("\n".join(lines).encode(), "c.yaml", Origin.FILE)))
+    assert view.parents(2, view.line(2)) == keys
+    assert parents_line_by_line([line.removesuffix("\r") for line in lines], 2)[0] == keys
 
 
 def test_a_line_is_judged_again_when_a_line_its_verdict_read_changed() -> None:

@@ -15,6 +15,8 @@ structure is looked for only when a value needs it:
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -118,9 +120,10 @@ class FragmentView(Lines):
             self.note(known[1])
             return known[0]
         found: list[str] = []
-        first = index
-        for previous in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
-            first = previous
+        first = max(0, index - LOOK_BACK)  # the first line read, unless the search ends above
+        for previous, spaces in self._shallower(index, first, indent):
+            if spaces >= indent:  # `indent` fell on the way up; the line is not shallower
+                continue
             level = self._indent(previous)
             if level < 0 or level >= indent:  # blank, or inside the same object
                 continue
@@ -129,9 +132,28 @@ class FragmentView(Lines):
                 found.append(key)
             indent = level
             if level == 0 or len(found) == 3:
+                first = previous
                 break
+        self.note(first)
         # Whether the search reached line 0 is the key's business (the first line read).
         return _remember(self._parents, (index, indent_of(text)), (tuple(found), first))[0]
+
+    def _shallower(self, index: int, first: int, indent: int) -> Iterator[tuple[int, int]]:
+        """(line, spaces and tabs before its first other character) of the lines from
+        `index - 1` up to `first` with fewer than `indent` of them, nearest first: no other
+        line can be indented less (a YAML list marker only adds to a line's indentation).
+        Found by one regex over the lines' bytes: a Python step per line above made this walk
+        4 % of a history scan of schulddossier."""
+        if index <= first:
+            return
+        end = self.line_bounds(index - 1)[1]
+        start = self.line_bounds(first)[0]
+        found = [match.span() for match in _indented_below(indent).finditer(self.data, start, end)]
+        line, newline_after = index - 1, end
+        for position, after in reversed(found):
+            line -= self.data.count(b"\n", position, newline_after)
+            newline_after = position
+            yield line, after - 1 - position
 
     def sibling_keys(self, index: int, text: str) -> tuple[str, ...]:
         """Keys on this line and on nearby lines at the same indentation: the record's fields."""
@@ -207,6 +229,13 @@ MEMO_LINES = 16384  # answers remembered per kind and fragment (a huge file is r
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
+
+
+@functools.lru_cache(maxsize=64)
+def _indented_below(indent: int) -> re.Pattern[bytes]:
+    """The start of each line with fewer than `indent` spaces and tabs before its first other
+    character (a line end: a blank line is not one)."""
+    return re.compile(rb"^[ \t]{0,%d}[^ \t\n]" % (indent - 1), re.MULTILINE)
 
 
 def _remember(memo: dict[_K, _V], key: _K, value: _V) -> _V:
