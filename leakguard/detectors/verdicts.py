@@ -47,10 +47,11 @@ class Place(NamedTuple):
         return self.text.line_number(self.start)
 
 
-# (rule index, the lines' bytes or their digest, digested, lines above the window's, first line
-# of the fragment, fragment at the file's start, column where the fragment starts, path, the
-# values of the facts read)
-VerdictKey = tuple[int, bytes, bool, int, bool, bool, int, str, tuple[object, ...]]
+# (the lines' bytes or their digest, digested, lines above the window's, first line of the
+# fragment, fragment at the file's start, column where the fragment starts, the values of the
+# facts read): under the rule, the window's line and the path (`LineKey`).
+VerdictKey = tuple[bytes, bool, int, bool, bool, int, tuple[object, ...]]
+LineKey = tuple[int, bytes, str]
 
 
 class Verdicts:
@@ -59,10 +60,10 @@ class Verdicts:
     def __init__(self, limit: int = REMEMBERED_BYTES) -> None:
         self._limit = limit
         self._size = 0
-        # The reach of the last verdict on a line.
-        self._reach: dict[tuple[int, bytes, str], Reach] = {}
-        # Candidates with their lines counted from the window's line.
-        self._said: dict[VerdictKey, tuple[Candidate, ...]] = {}
+        # By rule, line and path: the reach of the last verdict on the line, and the verdicts
+        # on it, candidates with their lines counted from the window's line. One lookup finds
+        # both: nearly every window of a history is a line judged before.
+        self._lines: dict[LineKey, tuple[Reach, dict[VerdictKey, tuple[Candidate, ...]]]] = {}
         # The facts' values read for the fragment at hand, by recognizer and names: a fact is
         # about the whole fragment, and asking the recognizer again for each of its lines was
         # 3 % of a history scan of mijn-amsterdam-frontend.
@@ -71,12 +72,13 @@ class Verdicts:
 
     def recall(self, place: Place, recognizer: Recognizer | None) -> list[Candidate] | None:
         """The verdict on the window at `place`, if the lines it would read were judged."""
-        reach = self._reach.get((place.rule_index, place.line, place.text.fragment.path))
-        if reach is None or recognizer is None:
+        known = self._lines.get((place.rule_index, place.line, place.text.fragment.path))
+        if known is None or recognizer is None:
             return None
+        reach, said_of = known
         facts = self._facts_read(place.text, recognizer, reach.facts) if reach.facts else ()
         key = _key(place, reach.above, reach.below, facts)
-        said = None if key is None else self._said.get(key)
+        said = None if key is None else said_of.get(key)
         if not said:
             return None if said is None else []
         number = place.number()
@@ -100,16 +102,16 @@ class Verdicts:
         if key is None:
             return
         if self._size > self._limit:
-            self._reach.clear()
-            self._said.clear()
+            self._lines.clear()
             self._size = 0
-        self._reach[(place.rule_index, place.line, place.text.fragment.path)] = Reach(
-            above, below, names
-        )
-        self._said[key] = tuple(
+        line_key = (place.rule_index, place.line, place.text.fragment.path)
+        known = self._lines.get(line_key)
+        said_of = {} if known is None else known[1]
+        self._lines[line_key] = (Reach(above, below, names), said_of)
+        said_of[key] = tuple(
             c._replace(line=c.line - number, end_line=c.end_line - number) for c in found
         )
-        self._size += ENTRY_BYTES + len(place.line) + len(key[1]) + 200 * len(found)
+        self._size += ENTRY_BYTES + len(place.line) + len(key[0]) + 200 * len(found)
 
     def _facts_read(
         self, text: FragmentText, recognizer: Recognizer, names: tuple[str, ...]
@@ -129,11 +131,16 @@ def _key(place: Place, above: int, below: int, facts: tuple[object, ...]) -> Ver
     None when the fragment has fewer lines above. Lines past the end are part of the key as
     missing: the bytes then hold fewer line ends than lines."""
     data = place.text.data
-    known = (0, place.start)  # lines counted from the window's
-    first = walk_to_line(data, known, -above) if above else place.start
-    if first is None:
-        return None
-    after = walk_to_line(data, known, below + 1)
+    start = place.start
+    if above == below == 0:  # most verdicts read their own line only: no walk
+        newline = data.find(b"\n", start)
+        first, after = start, (None if newline == -1 else newline + 1)
+    else:
+        known = (0, start)  # lines counted from the window's
+        first = walk_to_line(data, known, -above) if above else start
+        if first is None:
+            return None
+        after = walk_to_line(data, known, below + 1)
     lines = data[first : len(data) if after is None else after]
     digested = len(lines) > HASHED_FROM
     if digested:
@@ -141,13 +148,11 @@ def _key(place: Place, above: int, below: int, facts: tuple[object, ...]) -> Ver
     fragment = place.text.fragment
     top = first == 0
     return (
-        place.rule_index,
         lines,
         digested,
         above,
         top,
         fragment.line_offset == 0,
         fragment.column_offset if top else 0,
-        fragment.path,
         facts,
     )
