@@ -21,11 +21,12 @@ from hypothesis import strategies as st
 from leakguard.config import Config, load_config
 from leakguard.detectors import previous_versions
 from leakguard.detectors.engine import Detector
-from leakguard.detectors.prefilter import AnyWord
+from leakguard.detectors.prefilter import AnyMatch
 from leakguard.detectors.text import FragmentText, count_newlines, walk_to_line
 from leakguard.errors import ConfigError, GitError, RuleError
 from leakguard.filters import FilterChain
 from leakguard.models import Fragment, Origin
+from leakguard.pii import sql
 from leakguard.pii.prose import CLOSING, CLOSING_WORDS
 from leakguard.pipeline import ScanRequest, run_scan
 from leakguard.redact import redact_personal, redact_secret
@@ -202,13 +203,17 @@ def test_a_version_scanned_where_it_changed_finds_what_a_whole_scan_finds(
             assert carried.newlines == whole.newlines == data.count(b"\n")
 
 
-def any_word_without_hyperscan(words: tuple[str, ...]) -> AnyWord:
+def without_hyperscan(make: Callable[[], AnyMatch]) -> AnyMatch:
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(sys.modules, "hyperscan", None)  # as on a platform without its wheel
-        return AnyWord(words)
+        return make()
 
 
-CLOSING_FINDERS = (AnyWord(CLOSING_WORDS), any_word_without_hyperscan(CLOSING_WORDS))
+CLOSING_FINDERS = (
+    AnyMatch.words(CLOSING_WORDS),
+    without_hyperscan(lambda: AnyMatch.words(CLOSING_WORDS)),
+)
+STATEMENT_FINDERS = (sql._statement(), without_hyperscan(sql._statement.__wrapped__))
 
 
 @PROPERTY
@@ -225,6 +230,25 @@ def test_closing_words_are_found_in_the_bytes_as_in_the_text_lowered(text: str) 
     expected = any(word in text.lower() for word in CLOSING_WORDS)
     data = text.encode("utf-8", "surrogatepass")
     assert [finder.search(data) for finder in CLOSING_FINDERS] == [expected, expected]
+
+
+@PROPERTY
+@given(
+    text=st.lists(
+        st.sampled_from(
+            ["insert", "INSERT", "Insert", "into", "INTO", "inTo", " ", "  ", "\n", "\t", "t",
+             "p.x", "`t`", "(", "a, b", ")", "values", "VALUES", "list.", "_", "\u0130"]
+        ),
+        max_size=14,
+    ).map("".join)
+)  # fmt: skip
+def test_insert_statements_are_found_as_the_statement_regex_finds_them(text: str) -> None:
+    """Whether a fragment holds an INSERT statement is asked by one search at C speed (with
+    Hyperscan, or `re` without it) before the statements are parsed: it must say what the
+    statement regex says, in any case and with any white space between the words."""
+    data = text.encode()
+    expected = sql.INSERT.search(data) is not None
+    assert [finder.search(data) for finder in STATEMENT_FINDERS] == [expected, expected]
 
 
 @PROPERTY

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from leakguard.detectors.prefilter import AnyWord
+from leakguard.detectors.prefilter import AnyMatch
 from leakguard.detectors.recognizers import (
     Reach,
     Reject,
@@ -67,8 +67,8 @@ CLOSING_WORDS = ("groet", "regards", "hoogachtend", "mvg", "m.vg", "mv.g", "m.v.
 
 
 @functools.cache
-def _closing_words() -> AnyWord:
-    return AnyWord(CLOSING_WORDS)
+def _closing_words() -> AnyMatch:
+    return AnyMatch.words(CLOSING_WORDS)
 
 
 def _may_close(data: bytes) -> bool:

@@ -7,10 +7,12 @@ are asked about one after another), into the byte spans of its cells.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator
 from functools import cached_property
 
+from leakguard.detectors.prefilter import AnyMatch
 from leakguard.detectors.text import decode
 from leakguard.pii.lines import Lines
 
@@ -18,6 +20,11 @@ INSERT = re.compile(rb"(?i)\binsert\s+into\s+[\w.\"`\[\]]+\s*\(([^)]*)\)\s*value
 SQL_TOKEN = re.compile(rb"'(?:[^']|'')*'?|\"(?:[^\"]|\"\")*\"?|[(),;]|[^'\"(),;]+")
 Cells = list[tuple[int, int, int]]  # (start, end, column) in bytes
 STATEMENTS = "insert statements"  # the fact (`Lines.fact`) that the fragment holds some
+
+
+@functools.cache
+def _statement() -> AnyMatch:
+    return AnyMatch([INSERT.pattern.removeprefix(b"(?i)")])
 
 
 class Inserts:
@@ -63,8 +70,10 @@ class Inserts:
 
     @cached_property
     def _insert_matches(self) -> list[re.Match[bytes]]:
-        if b"nsert into" not in self.data and b"NSERT INTO" not in self.data:
-            return []  # `list.insert(` is everywhere in code: look for the statement
+        # Asked of every version of a file with a field name in it: searched for at C speed
+        # first (`re` with IGNORECASE tries each position in turn).
+        if not _statement().search(self.data):
+            return []
         return list(INSERT.finditer(self.data))
 
     @cached_property
