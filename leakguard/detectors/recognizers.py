@@ -68,7 +68,8 @@ class Recognizer(Protocol):
         ...
 
     def facts(self, text: FragmentText, names: tuple[str, ...]) -> tuple[object, ...]:
-        """The values of facts about the fragment that `lines_read` named."""
+        """The values of facts about the fragment that `lines_read` named. A fact's name says
+        what it is, whichever recognizer reads it: a fragment's facts are read once."""
         ...
 
 

@@ -64,11 +64,11 @@ class Verdicts:
         # on it, candidates with their lines counted from the window's line. One lookup finds
         # both: nearly every window of a history is a line judged before.
         self._lines: dict[LineKey, tuple[Reach, dict[VerdictKey, tuple[Candidate, ...]]]] = {}
-        # The facts' values read for the fragment at hand, by recognizer and names: a fact is
-        # about the whole fragment, and asking the recognizer again for each of its lines was
+        # The facts' values read for the fragment at hand, by their names: a fact is about the
+        # whole fragment, whichever rule reads it, and asking again for each of its lines was
         # 3 % of a history scan of mijn-amsterdam-frontend.
         self._facts_of: FragmentText | None = None
-        self._facts: dict[tuple[int, tuple[str, ...]], tuple[object, ...]] = {}
+        self._facts: dict[tuple[str, ...], tuple[object, ...]] = {}
 
     def recall(self, place: Place, recognizer: Recognizer | None) -> list[Candidate] | None:
         """The verdict on the window at `place`, if the lines it would read were judged."""
@@ -119,10 +119,9 @@ class Verdicts:
         if self._facts_of is not text:
             self._facts_of = text
             self._facts = {}
-        key = (id(recognizer), names)
-        found = self._facts.get(key)
+        found = self._facts.get(names)
         if found is None:
-            found = self._facts[key] = recognizer.facts(text, names)
+            found = self._facts[names] = recognizer.facts(text, names)
         return found
 
 
