@@ -136,15 +136,15 @@ def test_a_depth_bomb_costs_bounded_work(
     data = b"\n".join(b"k%d: " % i + nested for i in range(lines)) + b"\n"
     decoded_per_call: list[list[int]] = []
     depths: list[int] = []
-    real_runs = decoding.encoded_runs
+    real_placed = decoding._placed
     real_detect = Detector.detect
 
     def counting_runs(
-        data: bytes, found: Sequence[str] = (), decodings: RunDecodings | None = None
+        data: bytes, runs: Iterator[EncodedRun], found: Sequence[str], budget: int
     ) -> Iterator[EncodedRun]:
         sizes: list[int] = []
         decoded_per_call.append(sizes)
-        for run in real_runs(data, found, decodings=decodings):
+        for run in real_placed(data, runs, found, budget):
             sizes.append(len(run.decoded))
             yield run
 
@@ -154,7 +154,7 @@ def test_a_depth_bomb_costs_bounded_work(
         depths.append(depth)
         return real_detect(self, fragment, explain=explain, depth=depth)
 
-    monkeypatch.setattr(decoding, "encoded_runs", counting_runs)
+    monkeypatch.setattr(decoding, "_placed", counting_runs)
     monkeypatch.setattr(Detector, "detect", counting_detect)
 
     assert scan(detector, data) == []  # twenty levels deep: out of reach, by design

@@ -4,6 +4,7 @@ with an independent implementation (python-stdnum)."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import itertools
@@ -12,6 +13,7 @@ import string
 import sys
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -158,13 +160,26 @@ def test_a_line_seen_before_is_judged_as_the_first_time(texts: list[tuple[str, s
         assert remembered.candidates == looked_at.candidates
 
 
+# Lines holding encoded runs: an example encoded (base64, percent), runs that decode to
+# nothing (a commit hash, an integrity hash behind its label).
+encoded_line = (
+    st.sampled_from(example_lines).map(
+        lambda line: "data: " + base64.b64encode(line.encode("utf-8", "surrogatepass")).decode()
+    )
+    | st.sampled_from(example_lines).map(lambda line: "url: https://x/?q=" + quote(line))
+    | st.binary(min_size=20, max_size=20).map(lambda digest: f'"reference": "{digest.hex()}"')
+    | st.binary(min_size=48, max_size=48).map(
+        lambda digest: f'"integrity": "sha384-{base64.b64encode(digest).decode()}"'
+    )
+)
 # Versions of a file edited line by line: the rules' examples and counter-examples, lines that
-# let a prefilter hit run across a line end (blank, spaces, a key without its value), and long
-# lines (confirmed in windows around their hits).
+# let a prefilter hit run across a line end (blank, spaces, a key without its value), long
+# lines (confirmed in windows around their hits), and encoded runs.
 version_line = (
     st.sampled_from(example_lines)
     | st.sampled_from(["", "  ", "\t", "password =", "token:", "=", '"', "key = \\", "-" * 5])
     | st.sampled_from(example_lines).map(lambda line: "a " * 2100 + line + " b" * 300)
+    | encoded_line
 )
 line_edit = st.tuples(
     st.sampled_from(["insert", "replace", "delete", "join"]), st.integers(0, 30), version_line
@@ -187,8 +202,9 @@ def test_a_version_scanned_where_it_changed_finds_what_a_whole_scan_finds(
     trailing_newline: bool,
 ) -> None:
     """Each version of a file goes through the prefilter only where it differs from the last
-    version of its path (`PreviousVersions`), the rest keeping that version's hits; `--explain`
-    scans it whole. Both must find the same candidates, to the last field."""
+    version of its path (`PreviousVersions`), the rest keeping that version's hits, and its
+    encoded runs are looked for there only when none of the last version's decoded to text;
+    `--explain` scans it whole. Both must find the same candidates, to the last field."""
     warm = detector(engine)
     with pytest.MonkeyPatch.context() as patch:
         # The property holds at any size: compare files and their parts of any size.

@@ -17,12 +17,17 @@ key bodies, embedded images. The checks are ordered so those cost little:
 4. only the first few bytes are decoded first (`PEEK`): unless they are printable text, the
    run is dropped (a random digest passes with a chance of about 1 in 100,000);
 5. whole runs are decoded only while the fragment's budget (`MAX_DECODED_BYTES`) lasts.
+
+In a history, a file's next version is searched for runs only in the lines its last version
+did not hold, when no run of that version decoded to text (`PreviousVersions.decodes_nothing`):
+finding the runs of every version whole was most of this module's cost.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import re
 import urllib.parse
 from collections.abc import Iterator, Sequence
@@ -115,6 +120,31 @@ def _decoded(run: bytes) -> tuple[str, bytes] | None:
     return ("hex" if hex_run else "base64"), decoded
 
 
+Parts = tuple[tuple[int, int], ...]  # (start, end) of stretches of whole lines of a fragment
+
+
+def text_runs(
+    data: bytes, within: Parts | None = None, decodings: RunDecodings | None = None
+) -> Iterator[EncodedRun]:
+    """The runs of `data` (or of its whole-line parts `within`) that decode to text, whatever
+    their place: base64 and hex runs in file order, then percent-encoded ones. What a run
+    decodes to is what its bytes alone decide; no run holds a line end."""
+    parts = ((0, len(data)),) if within is None else within
+    decode_run = _decoded if decodings is None else decodings.decoded
+    for low, high in parts:
+        for start, end in _base64_runs(data, low, high):
+            known = decode_run(data[start:end])
+            if known is not None:
+                yield EncodedRun(start, end, *known)
+    for low, high in parts:
+        if data.count(b"%", low, high) < MIN_PERCENT_ESCAPES:
+            continue
+        for start, end in _percent_runs(data, low, high):
+            decoded = urllib.parse.unquote_to_bytes(data[start:end])
+            if _printable(decoded):
+                yield EncodedRun(start, end, "percent", decoded)
+
+
 def encoded_runs(
     data: bytes,
     found: Sequence[str] = (),
@@ -127,32 +157,30 @@ def encoded_runs(
     left alone (a run equal to one, such as a Kubernetes `data:` value, is still decoded: the
     token inside may be more telling than the blob).
     """
-    decode_run = _decoded if decodings is None else decodings.decoded
-    for start, end in _base64_runs(data):
-        if budget <= 0:
+    return _placed(data, text_runs(data, decodings=decodings), found, budget)
+
+
+def _placed(
+    data: bytes, runs: Iterator[EncodedRun], found: Sequence[str], budget: int
+) -> Iterator[EncodedRun]:
+    """The runs their place leaves to decode (no hash label before one, no value found around
+    it), while the budget lasts: none is decoded once it is spent."""
+    while budget > 0:
+        run = next(runs, None)
+        if run is None:
             return
-        run = data[start:end]
-        known = decode_run(run)
-        if known is None:
-            continue
-        if start and data[start - 1] in LABEL_END and HASH_LABEL.search(data, start - 16, start):
-            continue
-        if _inside(run, found):
-            continue
-        encoding, decoded = known
-        budget -= len(decoded)
-        yield EncodedRun(start, end, encoding, decoded)
-    if data.count(b"%") < MIN_PERCENT_ESCAPES:
-        return
-    for start, end in _percent_runs(data):
-        if budget <= 0:
-            return
-        run = data[start:end]
-        decoded = urllib.parse.unquote_to_bytes(run)
-        if not _printable(decoded):
-            continue
-        budget -= len(decoded)
-        yield EncodedRun(start, end, "percent", decoded)
+        if run.encoding != "percent":
+            start = run.start
+            if (
+                start
+                and data[start - 1] in LABEL_END
+                and HASH_LABEL.search(data, start - 16, start)
+            ):
+                continue
+            if _inside(data[start : run.end], found):
+                continue
+        budget -= len(run.decoded)
+        yield run
 
 
 # Byte classes as translation tables, so that runs are found with bytes.find (C speed) rather
@@ -163,39 +191,53 @@ _URL_CHARS = _B64_CHARS + b"%.~!*'();:@&=$,?#[]"
 _URL_CLASS = bytes(0x75 if byte in _URL_CHARS else 0x20 for byte in range(256))
 
 
-def _base64_runs(data: bytes) -> Iterator[tuple[int, int]]:
+def _base64_runs(data: bytes, low: int = 0, high: int | None = None) -> Iterator[tuple[int, int]]:
     """(start, end) of every run of at least `MIN_BASE64` base64 characters, with up to two
-    `=` of padding."""
-    classes = data.translate(_B64_CLASS)
+    `=` of padding, in data[low:high]."""
+    part = _part(data, low, high)
+    classes = part.translate(_B64_CLASS)
     needle = b"a" * MIN_BASE64
     position = classes.find(needle)
     while position != -1:
         end = classes.find(b" ", position)
         if end == -1:
-            end = len(data)
+            end = len(part)
         stop = end
-        while stop < len(data) and stop - end < 2 and data[stop] == 0x3D:  # "="
+        while stop < len(part) and stop - end < 2 and part[stop] == 0x3D:  # "="
             stop += 1
-        yield position, stop
+        yield low + position, low + stop
         position = classes.find(needle, end)
 
 
-def _percent_runs(data: bytes) -> Iterator[tuple[int, int]]:
-    """(start, end) of URL-like runs holding at least `MIN_PERCENT_ESCAPES` escapes."""
-    classes = data.translate(_URL_CLASS)
+def _percent_runs(data: bytes, low: int = 0, high: int | None = None) -> Iterator[tuple[int, int]]:
+    """(start, end) of URL-like runs holding at least `MIN_PERCENT_ESCAPES` escapes, in
+    data[low:high]."""
+    part = _part(data, low, high)
+    classes = part.translate(_URL_CLASS)
     done = 0
-    for match in PERCENT_ESCAPE.finditer(data):
+    for match in PERCENT_ESCAPE.finditer(part):
         if match.start() < done:
             continue
         start = classes.rfind(b" ", 0, match.start()) + 1
         end = classes.find(b" ", match.start())
         if end == -1:
-            end = len(data)
+            end = len(part)
         done = end
         if not MIN_PERCENT_RUN <= end - start <= MAX_RUN:
             continue
-        if len(PERCENT_ESCAPE.findall(data, start, end)) >= MIN_PERCENT_ESCAPES:
-            yield start, end
+        if len(PERCENT_ESCAPE.findall(part, start, end)) >= MIN_PERCENT_ESCAPES:
+            yield low + start, low + end
+
+
+def _part(data: bytes, low: int, high: int | None) -> bytes:
+    if low == 0 and (high is None or high == len(data)):
+        return data
+    return data[low:high]
+
+
+class Decoded(NamedTuple):
+    candidates: list[Candidate]
+    text_found: bool  # a run decoded to text, whether or not its place or the budget let it be
 
 
 def decoded_candidates(
@@ -204,18 +246,25 @@ def decoded_candidates(
     plain: Sequence[Candidate],
     depth: int,
     decodings: RunDecodings | None = None,
-) -> list[Candidate]:
-    """Candidates found in the encoded runs of `fragment`, located at the runs.
+    within: Parts | None = None,
+) -> Decoded:
+    """Candidates found in the encoded runs of `fragment` (or of its whole-line parts
+    `within`: the other lines hold no run that decodes to text), located at the runs.
 
     `plain` are the candidates the plain scan of the same fragment found.
     """
     if depth >= MAX_DEPTH:
-        return []
+        return Decoded([], text_found=False)
     data = fragment.data
+    texts = text_runs(data, within, decodings)
+    first = next(texts, None)
+    if first is None:
+        return Decoded([], text_found=False)
     values = [candidate.value for candidate in plain]
     known = {(candidate.rule_id, candidate.value) for candidate in plain}
     found: list[Candidate] = []
-    for run in encoded_runs(data, values, decodings=decodings):
+    runs = itertools.chain([first], texts)
+    for run in _placed(data, runs, values, MAX_DECODED_BYTES):
         inner = Fragment(run.decoded, fragment.path, fragment.origin, fragment.commit)
         detection = detector.detect(inner, depth=depth + 1)
         if not detection.candidates:
@@ -238,7 +287,7 @@ def decoded_candidates(
                     previous_line_text=previous[:4096],
                 )
             )
-    return found
+    return Decoded(found, text_found=True)
 
 
 def _inside(run: bytes, found: Sequence[str]) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from leakguard.detectors.checks import GENERIC_PROVIDER, drop_shadowed
-from leakguard.detectors.decoding import MAX_DEPTH, RunDecodings, decoded_candidates
+from leakguard.detectors.decoding import MAX_DEPTH, Parts, RunDecodings, decoded_candidates
 from leakguard.detectors.prefilter import (
     ENCODED,
     Hit,
@@ -47,6 +47,7 @@ class Detection:
     rejections: list[Rejection] = field(default_factory=list)
     may_hold_encoded: bool = False
     newlines: int = 0  # in the fragment's bytes
+    decode_within: Parts | None = None  # where encoded runs may decode to text (None: anywhere)
 
 
 class Detector:
@@ -96,14 +97,20 @@ class Detector:
         levels of decoding already done, see `decoding`)."""
         result = self._detect_plain(fragment, explain=explain, top=depth == 0)
         if depth < MAX_DEPTH and result.may_hold_encoded:
-            found = decoded_candidates(self, fragment, result.candidates, depth, self._decodings)
-            result.candidates.extend(found)
+            decoded = decoded_candidates(
+                self, fragment, result.candidates, depth, self._decodings, result.decode_within
+            )
+            result.candidates.extend(decoded.candidates)
+            if not decoded.text_found:
+                self._previous.decodes_nothing(fragment.path, fragment.data)
         result.candidates = drop_shadowed(result.candidates, self.generic_ids)
         return result
 
     def _detect_plain(self, fragment: Fragment, *, explain: bool, top: bool) -> Detection:
-        hits, newlines = self._prefilter_hits(fragment, versioned=top and not explain)
-        result = Detection(newlines=newlines)
+        hits, newlines, decode_within = self._prefilter_hits(
+            fragment, versioned=top and not explain
+        )
+        result = Detection(newlines=newlines, decode_within=decode_within)
         if any(hit[0] == ENCODED for hit in hits):
             result.may_hold_encoded = True
             hits = [hit for hit in hits if hit[0] != ENCODED]

@@ -24,6 +24,7 @@ import bisect
 from collections.abc import Callable
 from typing import NamedTuple
 
+from leakguard.detectors.decoding import Parts
 from leakguard.detectors.prefilter import ENCODED, Hit, hit_offset
 from leakguard.detectors.text import count_newlines
 
@@ -46,12 +47,16 @@ class Scanned(NamedTuple):
 
     hits: list[Hit]
     newlines: int
+    # Where its encoded runs are to be looked for: the lines the last version did not hold,
+    # when no run of that version decoded to text (`decodes_nothing`); None: everywhere.
+    decode_within: Parts | None = None
 
 
 class Version(NamedTuple):
     data: bytes
     hits: list[Hit]  # in offset order
     newlines: int
+    decodes_nothing: bool = False  # no encoded run of it decodes to text
 
 
 class PreviousVersions:
@@ -78,11 +83,22 @@ class PreviousVersions:
         if previous is not None:
             self._size -= _cost(previous)
             scanned = _carried(previous, data, scan)
+            if scanned is not None and not previous.decodes_nothing:
+                scanned = scanned._replace(decode_within=None)
         if scanned is None:
             hits = sorted(scan(data, 0, len(data)), key=hit_offset)
             scanned = Scanned(hits, count_newlines(data))
-        self._keep(path, Version(data, *scanned))
+        self._keep(path, Version(data, scanned.hits, scanned.newlines))
         return scanned
+
+    def decodes_nothing(self, path: str, data: bytes) -> None:
+        """No encoded run of `data`, the version of `path` scanned last, decodes to text: the
+        runs of the lines the next version shares with it do not either (a run never holds a
+        line end), so only its other lines are looked at. composer.lock in schulddossier holds
+        some 800 runs (commit hashes) in each of its 102 versions."""
+        version = self._versions.get(path)
+        if version is not None and version.data is data:
+            self._versions[path] = version._replace(decodes_nothing=True)
 
     def _keep(self, path: str, version: Version) -> None:
         cost = _cost(version)
@@ -107,11 +123,13 @@ def _carried(previous: Version, data: bytes, scan: LineScan) -> Scanned | None:
     old, old_hits = previous.data, previous.hits
     hits: list[Hit] = []
     newlines = previous.newlines
+    scanned: list[tuple[int, int]] = []
     position = old_position = 0
     for stretch in unchanged_lines(old, data):
         if position < stretch.start:
             hits += scan(data, position, stretch.start)
             newlines += count_newlines(data, position, stretch.start)
+            scanned.append((position, stretch.start))
         newlines -= count_newlines(old, old_position, stretch.old_start)
         shift = stretch.start - stretch.old_start
         first = bisect.bisect_left(old_hits, stretch.old_start, key=hit_offset)
@@ -122,6 +140,7 @@ def _carried(previous: Version, data: bytes, scan: LineScan) -> Scanned | None:
     if position < len(data):
         hits += scan(data, position, len(data))
         newlines += count_newlines(data, position)
+        scanned.append((position, len(data)))
     newlines -= count_newlines(old, old_position)
     # The signal of encoded text is reported at the first match of each of its patterns only:
     # when the previous version's fell in a changed line, whether a kept line holds another
@@ -131,7 +150,7 @@ def _carried(previous: Version, data: bytes, scan: LineScan) -> Scanned | None:
     ):
         return None
     hits.sort(key=hit_offset)
-    return Scanned(hits, newlines)
+    return Scanned(hits, newlines, tuple(scanned))
 
 
 class Stretch(NamedTuple):
