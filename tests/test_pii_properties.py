@@ -44,7 +44,10 @@ PIECES = [
     '"', "'", "{", "}", "[", "]", "(", ")", "\n", "\n  - ", "    ", "# ", "<bsn>", "</bsn>",
     "é", "\u202e", "\ufeff", "\x00",
 ]  # fmt: skip
+# Every structured kind, some twice (a verdict on a line holds for the same line in another
+# file of the same kind).
 PATHS = ["a.csv", "b.json", "c.yaml", "d.sql", "e.log", "README.md", "f.ipynb", "g.py", ".env"]
+PATHS += ["x/A.CSV", "x/b.json", "h.yml", "i.sql", "docs/notes.md"]
 
 soup = st.lists(st.sampled_from(PIECES) | st.text(max_size=12), max_size=40).map("".join)
 
@@ -292,6 +295,26 @@ def test_a_line_is_judged_again_when_a_line_its_verdict_read_changed() -> None:
     assert found("product") == []
     assert found("bsn") == [("pii-nl-bsn", 3)]
     assert found("product") == []
+
+
+def test_a_verdict_is_taken_for_a_file_of_the_same_kind_only() -> None:
+    """The same two lines are an aligned table in a log (the number under the column `bsn`)
+    and a word beside a number in JSON: a verdict given in one kind of file holds in another
+    file of that kind, never in a file of another kind."""
+    number = expand("${gen:bsn}", "kind/bsn")
+    data = f"nummer    bsn\n1         {number}\n".encode()
+    detector = Detector(PII_RULES, engine="python")
+    paths = ["a.log", "b.json", "logs/c.log", "d.JSON"]
+    remembered = [detector.detect(Fragment(data, path, Origin.FILE)).candidates for path in paths]
+    fresh = [
+        Detector(PII_RULES, engine="python").detect(Fragment(data, path, Origin.FILE)).candidates
+        for path in paths
+    ]
+    assert remembered == fresh
+    assert [candidate.reasons[1] for [candidate] in fresh] == [
+        "context: column bsn",
+        "context: word bsn",
+    ] * 2
 
 
 def test_a_row_is_judged_again_under_another_header() -> None:

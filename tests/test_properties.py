@@ -142,16 +142,19 @@ example_soup = st.lists(
 @PROPERTY
 @given(
     texts=st.lists(
-        st.tuples(example_soup, st.sampled_from(["a.py", "b.json", "c.csv", "README.md"])),
+        st.tuples(
+            example_soup,
+            st.sampled_from(["a.py", "b.json", "c.csv", "README.md", "x/d.py", "e.JSON"]),
+        ),
         min_size=2,
         max_size=4,
     )
 )
 def test_a_line_seen_before_is_judged_as_the_first_time(texts: list[tuple[str, str]]) -> None:
-    """The detector gives a line the verdict a rule gave it in an earlier fragment of the same
-    file, with the same lines around it as far as that verdict read (`Verdicts`); `--explain`
-    always looks. Both must find the same candidates, to the last field, also when the lines
-    come back with other lines around them."""
+    """The detector gives a line the verdict a rule gave it in an earlier fragment of a file of
+    the same kind, with the same lines around it as far as that verdict read (`Verdicts`);
+    `--explain` always looks. Both must find the same candidates, to the last field, also
+    when the lines come back with other lines around them."""
     warm = detector("hyperscan")
     lines = [line for text, _ in texts for line in text.splitlines()]
     for text, path in [*texts, *(("\n".join(lines), path) for _, path in texts)]:

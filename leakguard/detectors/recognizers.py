@@ -62,9 +62,10 @@ class Recognizer(Protocol):
         """After a `confirm` on a whole line: how many lines above and below it its verdict
         read and which facts about the fragment, or None when it may have read more (the
         whole text, a table). Besides them only the lines' place (the fragment's first line,
-        its start in the file) and the file's path may decide a verdict: the engine gives the
-        same lines in the same place of the same file, with the same facts, the same verdict
-        without a window (`leakguard.detectors.verdicts`)."""
+        its start in the file) and the file's kind (`FragmentText.kind`, its name's suffix)
+        may decide a verdict: the engine gives the same lines in the same place of a file of
+        the same kind, with the same facts, the same verdict without a window
+        (`leakguard.detectors.verdicts`)."""
         ...
 
     def facts(self, text: FragmentText, names: tuple[str, ...]) -> tuple[object, ...]:

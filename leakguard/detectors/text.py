@@ -29,6 +29,12 @@ def decode(data: bytes) -> str:
             return data.decode("latin-1")
 
 
+def name_suffix(path: str) -> str:
+    """The suffix of the file name, lowercased (`.csv`), or "" for a name without one."""
+    name = path.rsplit("/", 1)[-1].lower()
+    return name[name.rfind(".") :] if "." in name else ""
+
+
 def count_newlines(data: bytes, start: int = 0, end: int | None = None) -> int:
     """The newlines in `data[start:end]`. CPython 3.11's `bytes.count` of one byte steps through
     the bytes one at a time (1.2 GB/s on this project's VM), `replace` takes twice that: a
@@ -148,6 +154,12 @@ class FragmentText:
         self._last_line: tuple[int, str] | None = None
         self._window_line: tuple[int, int] | None = None  # (index, start) of the last window's line
         self._keyword_lines: dict[tuple[int, tuple[str, ...]], bool] = {}
+
+    @functools.cached_property
+    def kind(self) -> str:
+        """All that a verdict on its lines may know of the file's path: its name's suffix
+        (`Verdicts`; a line of one PHP file says what it says in another)."""
+        return name_suffix(self.fragment.path)
 
     def line_bounds(self, offset: int) -> tuple[int, int]:
         """[start, end) of the line holding byte `offset`, without its newline."""

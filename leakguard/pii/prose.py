@@ -31,7 +31,7 @@ from leakguard.detectors.recognizers import (
     recognizer,
 )
 from leakguard.detectors.settings import DetectionSettings
-from leakguard.detectors.text import FragmentText, Window
+from leakguard.detectors.text import FragmentText, Window, name_suffix
 from leakguard.models import Candidate
 from leakguard.ruleset import Rule
 
@@ -97,8 +97,7 @@ def prose_kind(path: str) -> str | None:
         return "prose"
     if name.endswith(".ipynb"):
         return "notebook"
-    suffix = name[name.rfind(".") :] if "." in name else ""
-    return "code" if suffix in CODE_SUFFIXES else None
+    return "code" if name_suffix(name) in CODE_SUFFIXES else None
 
 
 class Found(NamedTuple):

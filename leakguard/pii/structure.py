@@ -69,9 +69,7 @@ class FragmentView(Lines):
 
     def __init__(self, owner: FragmentText) -> None:
         super().__init__(owner)
-        self.path = owner.fragment.path
-        name = self.path.rsplit("/", 1)[-1].lower()
-        self.suffix = name[name.rfind(".") :] if "." in name else ""
+        self.suffix = owner.kind
         self.tables = Tables(self, self.suffix, owner.fragment.line_offset)
         self.inserts = Inserts(self)
         # What the lines around values say, per line: the values of a record, and the rules
