@@ -35,7 +35,7 @@ from leakguard.redact import redact_personal, redact_secret
 from leakguard.reports import Report, render
 from leakguard.reports.escaping import CONTROL, printable
 from leakguard.rule_examples import expand
-from leakguard.ruleset import parse_rule_document
+from leakguard.ruleset import match_spans, parse_rule_document
 from leakguard.scan import parse_size
 from leakguard.sources import content
 from leakguard.sources.history import _parse_change, _records
@@ -268,6 +268,30 @@ def test_insert_statements_are_found_as_the_statement_regex_finds_them(text: str
     data = text.encode()
     expected = sql.INSERT.search(data) is not None
     assert [finder.search(data) for finder in STATEMENT_FINDERS] == [expected, expected]
+
+
+SPAN_RULES = [
+    rule
+    for rule in Config().rules()
+    if rule.id in {"pii-nl-person", "pii-nl-iban", "pii-nl-email", "generic-password-assignment"}
+]
+
+
+@PROPERTY
+@given(
+    text=st.lists(st.sampled_from(example_lines) | st.text(max_size=6), max_size=4).map("".join),
+    window=st.tuples(st.integers(0, 80), st.integers(0, 80)),
+)
+def test_spans_of_a_rule_regex_are_those_of_its_matches_in_the_text(
+    text: str, window: tuple[int, int]
+) -> None:
+    """Rule regexes search an ASCII text as bytes (`match_spans`): the spans must be those
+    RE2 gives for the text itself, within any part of it."""
+    pos, endpos = min(window), min(max(window), len(text))
+    for rule in SPAN_RULES:
+        group = rule.value_group
+        expected = [match.span(group) for match in rule.compiled.finditer(text, pos, endpos)]
+        assert list(match_spans(rule.compiled, text, group, pos, endpos)) == expected
 
 
 @PROPERTY

@@ -16,7 +16,7 @@ from leakguard.detectors.settings import DetectionSettings
 from leakguard.detectors.text import FragmentText, Window
 from leakguard.fingerprint import fingerprint_key, value_digest
 from leakguard.models import Candidate
-from leakguard.ruleset import Rule
+from leakguard.ruleset import Rule, match_spans
 from leakguard.validators import VALIDATORS
 
 LINE_TEXT_LIMIT = 4096
@@ -148,9 +148,7 @@ class PatternRecognizer:
     def confirm(self, window: Window, reject: Reject) -> Iterator[Candidate]:
         # The regex is compiled on the rule's first hit: most rules never fire in a small scan
         # (a pre-commit hook).
-        group = self.rule.value_group
-        for match in self.rule.compiled.finditer(window.text):
-            span = match.span(group)
+        for span in match_spans(self.rule.compiled, window.text, self.rule.value_group):
             if span[0] < 0 or span[0] == span[1]:
                 continue
             value = window.text[span[0] : span[1]]

@@ -47,7 +47,7 @@ from leakguard.pii.scoring import (
 from leakguard.pii.structure import Field, FragmentView, view_of
 from leakguard.pii.tables import Table, cell_spans
 from leakguard.pii.testdata import user_listed
-from leakguard.ruleset import Rule
+from leakguard.ruleset import Rule, match_spans
 from leakguard.validators import VALIDATORS
 
 # How a check is named in reasons ("11-proef"), and in rejections ("failed 11-proef").
@@ -228,8 +228,9 @@ class DutchPiiRecognizer:
     def _find_values(self, text: str, low: int, high: int) -> Iterator[Value]:
         # One character either side: the rule regex looks at the characters around a value.
         regex, group = self.rule.compiled, self.rule.value_group
-        for match in regex.finditer(text, max(0, low - 1), min(len(text), high + 1)):
-            start, end = match.span(group)
+        for start, end in match_spans(
+            regex, text, group, max(0, low - 1), min(len(text), high + 1)
+        ):
             if start < low or end > high or start == end:
                 continue
             value = text[start:end]
