@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from leakguard import ruleset
-from leakguard.detectors.prefilter import build_prefilter
+from leakguard.detectors.prefilter import AnyMatch, build_prefilter
 from leakguard.ruleset import load_builtin_rules
 
 from conftest import fake_github_token
@@ -84,3 +84,22 @@ def test_a_damaged_pattern_database_is_compiled_again(rules_copy: Path, where: i
     assert found
     assert build_prefilter(rules, "hyperscan").scan(text) == found
     assert entry.read_bytes() != bytes(damaged)  # compiled and written again
+
+
+def test_a_small_database_is_cached_and_a_pattern_hyperscan_refuses_is_searched_with_re(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`AnyMatch` (whether a fragment holds an INSERT statement) compiles once per machine, not
+    once per worker; a regex Hyperscan cannot take is left to `re`."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    statement = [rb"insert\s+into"]
+    compiled, loaded = AnyMatch(statement), AnyMatch(statement)
+    assert len(list((tmp_path / "cache" / "leakguard").glob("hs-*.db"))) == 1
+    for finder in (compiled, loaded):
+        assert [finder.search(text) for text in (b"INSERT\n INTO t", b"insert", b"")] == [
+            True,
+            False,
+            False,
+        ]
+    refused = AnyMatch([rb"(?<=a)b"])  # a lookbehind: RE2 and Hyperscan have none
+    assert [refused.search(text) for text in (b"ab", b"cb")] == [True, False]
