@@ -118,8 +118,8 @@ def match_spans(
 ) -> Iterator[tuple[int, int]]:
     """The span of `group` in each match of a rule regex in text[pos:endpos], in characters.
     An ASCII text goes to RE2 as its bytes, whose offsets are its characters': for a `str`,
-    the wrapper encodes the text again and maps each match's offsets back in Python (up to
-    half of a search of a short line)."""
+    the wrapper encodes the text again and maps each match's offsets back in Python (a third
+    to a half of a search of a short line)."""
     subject: str | bytes = text.encode("ascii") if text.isascii() else text
     for match in regex.finditer(subject, pos, len(text) if endpos is None else endpos):
         yield match.span(group)

@@ -241,9 +241,9 @@ class HyperscanPrefilter:
 
 class AnyMatch:
     """Whether bytes hold a match of any of a few regexes, in any case: one Hyperscan scan where
-    it is installed, else `re`. For 23 kB of text and the words of a closing formula the scan
-    took 6 us, the text lowered and searched word by word 108 us (a history holds such a text
-    in dozens of versions); a regex Hyperscan refuses is searched with `re` as well."""
+    it is installed (for 23 kB of text and the words of a closing formula 6 us, where lowering
+    the text and searching it word by word took 108 us; a history holds such a text in dozens
+    of versions), else, or for a regex Hyperscan refuses, one search with `re`."""
 
     def __init__(self, patterns: Sequence[bytes]) -> None:
         self._regex = re.compile(b"|".join(patterns), re.IGNORECASE)

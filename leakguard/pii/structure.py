@@ -232,7 +232,8 @@ _V = TypeVar("_V")
 @functools.lru_cache(maxsize=64)
 def _indented_below(indent: int) -> re.Pattern[bytes]:
     """The start of each line with fewer than `indent` spaces and tabs before its first other
-    character (a line end: a blank line is not one)."""
+    character. A newline is not one (a blank line never matches); a CR or a form feed is, and
+    `FragmentView._indent` then judges the line as the walk a line at a time did."""
     return re.compile(rb"^[ \t]{0,%d}[^ \t\n]" % (indent - 1), re.MULTILINE)
 
 
